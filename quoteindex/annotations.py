@@ -1,0 +1,175 @@
+"""Run Stanza over documents and keep a flat, offset-exact view of its analysis.
+
+Every `Word` carries character offsets into the *original* document text, its
+sentence and paragraph, POS, lemma, head and relation, and the named entity it
+sits in. Paragraphs are lines: news text often separates paragraphs by a single
+newline, which Stanza would read as a space, so single newlines are doubled for
+Stanza and offsets are mapped back.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Sequence
+
+from .ingest import Document
+
+PARAGRAPH = re.compile(r"\n[ \t\u00a0]*")
+
+
+@dataclass
+class Word:
+    i: int  # index in the document's word list
+    text: str
+    lemma: str
+    upos: str
+    xpos: str
+    feats: str
+    deprel: str
+    head: int  # document word index of the head; -1 for the root
+    start: int
+    end: int
+    sent: int
+    para: int
+    ner: str = "O"  # entity type of the entity the word is in, or "O"
+    children: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Entity:
+    text: str
+    type: str
+    start: int
+    end: int
+    words: list[int]
+
+
+@dataclass
+class Analysis:
+    """One document's text with its words, sentences, paragraphs and entities."""
+
+    text: str
+    words: list[Word]
+    sentences: list[tuple[int, int]]  # word index ranges [first, last+1)
+    paragraphs: list[tuple[int, int]]  # character spans of non-empty lines
+    entities: list[Entity]
+
+    def paragraph_of(self, offset: int) -> int:
+        starts = [s for s, _ in self.paragraphs]
+        return max(0, bisect_right(starts, offset) - 1)
+
+    def words_between(self, start: int, end: int) -> list[Word]:
+        return [w for w in self.words if w.start >= start and w.end <= end]
+
+    def word_at(self, offset: int) -> Word | None:
+        for w in self.words:
+            if w.start <= offset < w.end:
+                return w
+        return None
+
+    def subtree(self, i: int) -> list[int]:
+        out, stack = [], [i]
+        while stack:
+            j = stack.pop()
+            out.append(j)
+            stack.extend(self.words[j].children)
+        return sorted(out)
+
+    def sentence_words(self, s: int) -> list[Word]:
+        a, b = self.sentences[s]
+        return self.words[a:b]
+
+
+def paragraphs_of(text: str) -> list[tuple[int, int]]:
+    """Character spans of the non-empty lines of `text`."""
+    spans, pos = [], 0
+    for m in list(PARAGRAPH.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        chunk = text[pos:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            spans.append((pos + lead, pos + len(chunk.rstrip())))
+        if m:
+            pos = m.end()
+    return spans
+
+
+def stanza_text(text: str) -> tuple[str, list[int]]:
+    """Text with every paragraph break made a blank line, and the map back to original offsets."""
+    out: list[str] = []
+    back: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            j = i
+            while j < n and text[j] in "\n \t\r\u00a0":
+                j += 1
+            # one blank-line break for Stanza, mapped to the original run's start
+            out.append("\n\n")
+            back.extend([i, i])
+            i = j
+            continue
+        out.append(ch)
+        back.append(i)
+        i += 1
+    back.append(n)
+    return "".join(out), back
+
+
+def analyse(stanza_doc, text: str, back: Sequence[int]) -> Analysis:
+    """Flatten a processed Stanza document into an `Analysis` over the original text."""
+    paragraphs = paragraphs_of(text)
+    para_starts = [s for s, _ in paragraphs]
+    words: list[Word] = []
+    sentences: list[tuple[int, int]] = []
+    for s_idx, sent in enumerate(stanza_doc.sentences):
+        first = len(words)
+        id_map: dict[int, int] = {}
+        for token in sent.tokens:
+            t_start, t_end = back[token.start_char], back[token.end_char]
+            for word in token.words:
+                id_map[word.id] = len(words)
+                w_start = back[word.start_char] if getattr(word, "start_char", None) is not None else t_start
+                w_end = back[word.end_char] if getattr(word, "end_char", None) is not None else t_end
+                words.append(Word(
+                    i=len(words), text=word.text, lemma=(word.lemma or word.text).lower(), upos=word.upos or "X",
+                    xpos=word.xpos or "", feats=word.feats or "", deprel=word.deprel or "dep",
+                    head=word.head or 0, start=w_start, end=w_end, sent=s_idx,
+                    para=max(0, bisect_right(para_starts, w_start) - 1)))
+        for w in words[first:]:
+            w.head = id_map.get(w.head, -1) if w.head else -1
+            if w.head >= 0:
+                words[w.head].children.append(w.i)
+        sentences.append((first, len(words)))
+    entities: list[Entity] = []
+    for ent in stanza_doc.ents:
+        start, end = back[ent.start_char], back[ent.end_char]
+        members = [w.i for w in words if w.start >= start and w.end <= end]
+        for j in members:
+            words[j].ner = ent.type
+        entities.append(Entity(text=text[start:end], type=ent.type, start=start, end=end, words=members))
+    return Analysis(text=text, words=words, sentences=sentences, paragraphs=paragraphs, entities=entities)
+
+
+def annotate(nlp, documents: Iterable[Document], batch_size: int = 8) -> Iterator[tuple[Document, Analysis]]:
+    """Annotate documents in batches with one Stanza call per batch."""
+    import stanza
+
+    batch: list[Document] = []
+
+    def run(batch: list[Document]) -> Iterator[tuple[Document, Analysis]]:
+        prepared = [stanza_text(d.text) for d in batch]
+        processed = nlp([stanza.Document([], text=t) for t, _ in prepared])
+        for doc, sdoc, (_, back) in zip(batch, processed, prepared):
+            yield doc, analyse(sdoc, doc.text, back)
+
+    for doc in documents:
+        batch.append(doc)
+        if len(batch) >= batch_size:
+            yield from run(batch)
+            batch = []
+    if batch:
+        yield from run(batch)

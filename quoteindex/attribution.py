@@ -1,0 +1,412 @@
+"""Who said it: from a quotation's cue to the speaker as written, resolved and typed.
+
+Steps, each recorded in the quote's evidence:
+1. syntax: the cue's subject, an inverted subject ("…,” said X), the agent of a
+   passive, "according to X", the antecedent of "who";
+2. mention: the noun phrase as written, its name and its role (pre-modifiers,
+   apposition, relative clause);
+3. resolution: names to the fullest form in the document, pronouns and
+   descriptions to the person or organisation they refer to (gender, recency,
+   salience, the previous speaker);
+4. continuity: a quotation with no cue continues the previous speaker's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .annotations import Analysis, Word
+from .lexicon import (FEMALE_TITLES, FIRST_PERSON, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_PRONOUNS,
+                      PLURAL_PRONOUNS, RELATIVE_PRONOUNS, THING_PRONOUNS, TITLE_WORDS)
+from .quotes import Quote, find_quotes
+
+SUBJECT_RELS = ("nsubj", "nsubj:pass", "csubj")
+MENTION_RELS = {"compound", "flat", "flat:name", "amod", "det", "nmod:poss", "case", "nummod", "nmod", "conj",
+                "cc", "det:poss", "compound:prt", "fixed", "flat:foreign", "goeswith", "nmod:npmod", "obl:npmod"}
+INVERTED_RELS = ("obj", "obl", "iobj", "nmod", "dep", "appos", "flat", "compound", "nsubj", "obl:npmod", "xcomp")
+PERSON_TYPES = ("PERSON", "PER")
+ORG_TYPES = ("ORG", "NORP", "GPE", "LOC", "FAC")
+
+
+@dataclass
+class Referent:
+    name: str
+    type: str
+    gender: str | None = None
+    role: str | None = None
+    last_seen: int = 0  # character offset
+    mentions: list[str] = field(default_factory=list)
+
+
+def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
+    """The speaker's head word for cue `v`, and the rule that found it."""
+    for c in v.children:
+        w = a.words[c]
+        if w.deprel in SUBJECT_RELS and not w.deprel.startswith("csubj"):
+            if w.lemma in RELATIVE_PRONOUNS and v.deprel.startswith("acl") and v.head >= 0:
+                return a.words[v.head], "relative"
+            if w.deprel == "nsubj:pass":
+                for c2 in v.children:  # "was told by X"
+                    if a.words[c2].deprel == "obl:agent":
+                        return a.words[c2], "agent"
+            return w, "subject"
+    if v.upos == "NOUN":  # "in a statement, X …" / "X's statement"
+        for c in v.children:
+            if a.words[c].deprel in ("nmod:poss",):
+                return a.words[c], "possessor"
+        if v.head >= 0:
+            return subject_of(a, a.words[v.head], depth + 1) if depth < 2 else (None, "")
+    # "…,” said X: the parser may not call X the subject
+    for c in sorted(v.children, key=lambda c: a.words[c].start):
+        w = a.words[c]
+        if w.start > v.start and w.deprel in INVERTED_RELS and w.upos in ("PROPN", "NOUN", "PRON") \
+                and w.sent == v.sent and (w.start - v.end) < 40 and w.lemma not in ("statement", "interview"):
+            return w, "inverted"
+    if v.head >= 0 and depth < 3 and v.deprel in ("xcomp", "advcl", "conj", "ccomp", "parataxis", "acl", "advcl:relcl"):
+        h = a.words[v.head]
+        if v.deprel == "acl" and h.upos in ("NOUN", "PROPN"):
+            return h, "participle"
+        if h.upos in ("VERB", "AUX", "ADJ", "NOUN"):
+            w, how = subject_of(a, h, depth + 1)
+            if w is not None:
+                return w, "shared-subject"
+    # inverted subject the parser attached elsewhere: the noun right after the verb
+    nxt = [w for w in a.words[v.i + 1:v.i + 6] if w.sent == v.sent]
+    for w in nxt:
+        if w.upos in ("PROPN", "PRON") or (w.upos == "NOUN" and w.lemma in GROUP_NOUNS | ORG_NOUNS):
+            head = w
+            while head.head >= 0 and head.deprel in ("compound", "flat", "amod", "det", "flat:name") and a.words[head.head].start > v.start:
+                head = a.words[head.head]
+            return head, "adjacent"
+        if w.upos not in ("DET", "ADJ", "ADV", "NOUN"):
+            break
+    return None, ""
+
+
+def mention_words(a: Analysis, h: Word) -> list[Word]:
+    """The noun phrase of head `h` as written, without relative clauses or appositions."""
+    keep = {h.i}
+    stack = [h.i]
+    while stack:
+        j = stack.pop()
+        for c in a.words[j].children:
+            w = a.words[c]
+            if w.deprel in MENTION_RELS and w.sent == h.sent and c not in keep:
+                if w.deprel in ("nmod", "conj") and abs(w.start - h.start) > 60:
+                    continue
+                keep.add(c)
+                stack.append(c)
+    ws = sorted((a.words[j] for j in keep), key=lambda w: w.start)
+    # a mention is contiguous: cut at the first gap that holds other words
+    core = [w for w in ws if w.i == h.i][0]
+    left = [w for w in ws if w.start <= core.start]
+    right = [w for w in ws if w.start > core.start]
+    span = [core]
+    for w in reversed(left[:-1]):
+        if w.i == span[0].i - 1:
+            span.insert(0, w)
+        else:
+            break
+    for w in right:
+        if w.i == span[-1].i + 1:
+            span.append(w)
+        else:
+            break
+    while span and span[0].upos in ("PUNCT", "CCONJ", "ADP"):
+        span.pop(0)
+    while span and span[-1].upos in ("PUNCT", "CCONJ", "ADP") and span[-1].text not in ("’s", "'s"):
+        span.pop()
+    return span or [h]
+
+
+def _title_strip(tokens: list[Word]) -> tuple[list[Word], list[Word]]:
+    """Split leading title and role words off a name: (role words, name words)."""
+    k = 0
+    while k < len(tokens) - 1 and (tokens[k].text.lower() in TITLE_WORDS or tokens[k].upos not in ("PROPN",)
+                                   or tokens[k].text.lower().rstrip(".") in TITLE_WORDS):
+        k += 1
+    return tokens[:k], tokens[k:]
+
+
+def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, str | None, str]:
+    """The name inside a mention, the role as written, and the speaker type."""
+    text = a.text
+    # the named entity the head sits in, if any
+    ent = next((e for e in a.entities if e.start <= h.start and h.end <= e.end), None)
+    if h.lemma in PERSON_PRONOUNS or h.lemma in PLURAL_PRONOUNS or h.lemma in THING_PRONOUNS:
+        return None, None, "pronoun"
+    poss = [w for w in words if w.deprel in ("nmod:poss",) and w.start < h.start]
+    if h.upos == "PROPN" or ent is not None:
+        # the proper-noun run that holds the head
+        run = [h]
+        for w in reversed([w for w in words if w.start < h.start]):
+            if w.upos == "PROPN" and w.i == run[0].i - 1 and w not in poss and not _is_possessed(a, w):
+                run.insert(0, w)
+            else:
+                break
+        for w in [w for w in words if w.start > h.start]:
+            if w.upos == "PROPN" and w.i == run[-1].i + 1:
+                run.append(w)
+            else:
+                break
+        if ent is not None and ent.type in PERSON_TYPES:
+            ent_words = [a.words[j] for j in ent.words]
+            role_words, name_words = _title_strip(ent_words)
+            if ent_words and ent_words[0].start <= run[0].start:
+                run = name_words
+            else:
+                run = [w for w in run if w.start >= ent_words[0].start] or run
+        role_words, name_words = _title_strip(run)
+        name = text[name_words[0].start:name_words[-1].end] if name_words else None
+        role_tokens = [w for w in words if w.end <= (name_words[0].start if name_words else h.start)
+                       and w.upos not in ("DET", "PUNCT") and w not in poss and w.deprel != "case"]
+        role = text[role_tokens[0].start:role_tokens[-1].end] if role_tokens else None
+        if poss and role:
+            role = text[poss[0].start:role_tokens[-1].end]
+        kind = "person"
+        if ent is not None and ent.type not in PERSON_TYPES:
+            kind = "organization"
+        elif ent is None and h.lemma.lower() in ORG_NOUNS:
+            kind = "organization"
+        elif ent is None and len(name_words) == 1 and not role and h.deprel != "flat":
+            kind = "unknown"
+        if kind == "organization":
+            name = text[words[0].start:words[-1].end] if words else name
+            role = None
+        return name, role, kind
+    # a description: "Ukrainian officials", "the Kremlin", "Hungary's prime minister"
+    desc = text[words[0].start:words[-1].end]
+    if h.lemma in GROUP_NOUNS or "Number=Plur" in h.feats:
+        return desc, None, "group"
+    if h.lemma in ORG_NOUNS:
+        return desc, None, "organization"
+    return desc, desc, "description"
+
+
+def _is_possessed(a: Analysis, w: Word) -> bool:
+    return any(a.words[c].deprel == "case" and a.words[c].text in ("’s", "'s", "’", "'") for c in w.children)
+
+
+def appositive_role(a: Analysis, h: Word) -> str | None:
+    """'Hugh Hill, a doctor,' and 'Umerov, who headed …' give a role as written."""
+    for c in h.children:
+        w = a.words[c]
+        if w.deprel in ("appos", "acl:relcl") and w.start > h.start:
+            idx = a.subtree(c)
+            ws = [a.words[j] for j in idx if a.words[j].upos != "PUNCT" or a.words[j].text not in (",", "—")]
+            ws = [x for x in ws if x.sent == h.sent]
+            if ws and 1 <= len(ws) <= 14:
+                return a.text[ws[0].start:ws[-1].end].strip(" ,")
+    return None
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in re.split(r"[\s\-]+", name.replace("’", "'").lower()) if t]
+
+
+def _compatible(short: str, full: str) -> bool:
+    s, f = _tokens(short), _tokens(full)
+    if not s or not f or len(s) > len(f):
+        return False
+    if s[-1].removesuffix("'s") != f[-1].removesuffix("'s"):
+        return False
+    return all(t in f or any(ft.startswith(t.rstrip(".")) for ft in f) for t in s[:-1])
+
+
+class DocumentSpeakers:
+    """Speakers and referents seen so far in one document, for resolving later mentions."""
+
+    def __init__(self, a: Analysis) -> None:
+        self.a = a
+        self.people: list[tuple[int, str, Word | None]] = []  # (offset, name, head)
+        self.names: list[str] = []
+        for e in a.entities:
+            if e.type in PERSON_TYPES:
+                name = self._entity_name(e)
+                if name:
+                    self.names.append(name)
+                    self.people.append((e.start, name, a.words[e.words[-1]] if e.words else None))
+        self.gender: dict[str, str] = {}
+        self.roles: dict[str, str] = {}
+        self.types: dict[str, str] = {}
+        self._learn_gender()
+
+    def _learn_gender(self) -> None:
+        """Gender from the document itself: titles, and the pronoun that picks up a lone subject."""
+        a = self.a
+        votes: dict[str, dict[str, int]] = {}
+        for e in a.entities:
+            if e.type not in PERSON_TYPES or not e.words:
+                continue
+            name = self.full_name(self._entity_name(e))
+            first = a.words[e.words[0]]
+            before = a.words[first.i - 1] if first.i > 0 else None
+            for w in [before] + [a.words[j] for j in e.words]:
+                if w is None:
+                    continue
+                t = w.text.lower()
+                if t in FEMALE_TITLES or t in MALE_TITLES:
+                    g = "f" if t in FEMALE_TITLES else "m"
+                    votes.setdefault(name, {}).setdefault(g, 0)
+                    votes[name][g] += 3
+        # "Clinton spoke on Monday. She said ..." : a sentence with one person, the next opening with a pronoun
+        for s in range(len(a.sentences) - 1):
+            persons = {self.full_name(self._entity_name(e)) for e in a.entities
+                       if e.type in PERSON_TYPES and e.words and a.words[e.words[0]].sent == s}
+            if len(persons) != 1:
+                continue
+            nxt = a.sentence_words(s + 1)
+            subj = next((w for w in nxt if w.deprel.startswith("nsubj")), None)
+            if subj is not None and subj.text.lower() in ("he", "she"):
+                g = PERSON_PRONOUNS[subj.text.lower()]
+                name = persons.pop()
+                votes.setdefault(name, {}).setdefault(g, 0)
+                votes[name][g] += 1
+        for name, v in votes.items():
+            self.gender[name] = max(v, key=v.get)
+
+    def _entity_name(self, e) -> str:
+        ws = [self.a.words[j] for j in e.words]
+        _, name_words = _title_strip(ws) if ws else ([], [])
+        name = self.a.text[name_words[0].start:name_words[-1].end] if name_words else e.text
+        return re.sub(r"(’s|'s)$", "", name).strip()
+
+    def full_name(self, name: str) -> str:
+        """The fullest form of a person's name found in the document."""
+        best = name
+        for other in self.names:
+            if len(_tokens(other)) > len(_tokens(best)) and _compatible(best, other):
+                best = other
+        return best
+
+    def note_gender(self, name: str, words: list[Word]) -> None:
+        for w in words:
+            t = w.text.lower()
+            if t in FEMALE_TITLES:
+                self.gender.setdefault(name, "f")
+            elif t in MALE_TITLES:
+                self.gender.setdefault(name, "m")
+
+    def person_before(self, offset: int, gender: str | None, last_speaker: tuple[str, int] | None) -> str | None:
+        """The person a pronoun at `offset` most likely refers to."""
+        para = self.a.paragraph_of(offset)
+        if last_speaker is not None:
+            name, at = last_speaker
+            if self.types.get(name) == "person" and para - self.a.paragraph_of(at) <= 1 \
+                    and (gender is None or self.gender.get(name) in (None, gender)):
+                return name
+        for start, name, _ in reversed(self.people):
+            if start >= offset:
+                continue
+            full = self.full_name(name)
+            if gender is None or self.gender.get(full) in (None, gender):
+                return full
+        return last_speaker[0] if last_speaker else None
+
+
+def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
+    """Fill each quote's speaker, mention, role, type, evidence and confidence."""
+    ds = DocumentSpeakers(a)
+    last: tuple[str, int, str | None, str] | None = None  # (speaker, offset, role, type)
+    last_by_para: dict[int, tuple[str, str | None, str]] = {}
+    for q in quotes:
+        head: Word | None = None
+        how = ""
+        if q.source is not None:
+            head, how = a.words[q.source], "according-to"
+        elif q.cue is not None:
+            head, how = subject_of(a, a.words[q.cue])
+        if head is not None and not (head.start >= q.start and head.end <= q.end and q.kind == "direct"):
+            _resolve(a, ds, q, head, how, last)
+        if q.speaker is None and q.kind == "direct":
+            prev = last_by_para.get(q.para) or last_by_para.get(q.para - 1)
+            if prev and (q.cue is None or q.speaker_mention is None):
+                q.speaker, q.role, q.speaker_type = prev
+                q.evidence = (q.evidence + ";" if q.evidence else "") + "continuation"
+                q.confidence = 0.6
+        if q.speaker is None:
+            q.confidence = 0.15 if q.fragment else 0.3
+        if q.fragment and q.cue is None:
+            q.confidence = min(q.confidence, 0.15)
+        if q.speaker:
+            last = (q.speaker, q.start, q.role, q.speaker_type)
+            last_by_para[q.para] = (q.speaker, q.role, q.speaker_type)
+    return quotes
+
+
+_CONF = {"subject": 0.9, "according-to": 0.9, "inverted": 0.85, "adjacent": 0.75, "relative": 0.85, "agent": 0.85,
+         "shared-subject": 0.75, "possessor": 0.7, "participle": 0.7}
+
+
+def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, last) -> None:
+    words = mention_words(a, head)
+    mention = a.text[words[0].start:words[-1].end]
+    q.speaker_mention = mention
+    q.evidence = ";".join(x for x in (q.evidence, f"speaker:{how}") if x)
+    q.confidence = min(q.confidence if q.confidence else 1.0, _CONF.get(how, 0.6)) if q.kind != "direct" else _CONF.get(how, 0.6)
+    low = head.text.lower()
+    if low in FIRST_PERSON:
+        q.speaker, q.speaker_type = None, "unknown"
+        return
+    if low in PERSON_PRONOUNS:
+        last_sp = (last[0], last[1]) if last and last[3] == "person" else None
+        name = ds.person_before(head.start, PERSON_PRONOUNS[low], last_sp)
+        if name:
+            ds.gender.setdefault(name, PERSON_PRONOUNS[low])
+            q.speaker, q.speaker_type, q.role = name, "person", ds.roles.get(name)
+            q.evidence += ";coref:pronoun"
+            q.confidence = min(q.confidence, 0.75)
+        return
+    if low in PLURAL_PRONOUNS or low in THING_PRONOUNS:
+        if last and last[3] in ("organization", "group"):
+            q.speaker, q.speaker_type, q.role = last[0], last[3], last[2]
+            q.evidence += ";coref:plural"
+            q.confidence = min(q.confidence, 0.6)
+        return
+    name, role, kind = name_and_role(a, head, words)
+    role = role or appositive_role(a, head)
+    if kind == "description":
+        # "the minister", "the Republican": the last person whose role or party fits
+        target = _description_referent(ds, head, last)
+        if target:
+            q.speaker, q.speaker_type, q.role = target, "person", ds.roles.get(target) or role
+            q.evidence += ";coref:description"
+            q.confidence = min(q.confidence, 0.6)
+            return
+        q.speaker, q.speaker_type, q.role = name, "unknown", None
+        return
+    if kind == "person" and name:
+        full = ds.full_name(name)
+        ds.note_gender(full, words)
+        if role:
+            ds.roles[full] = role
+        ds.types[full] = "person"
+        ds.people.append((head.start, full, head))
+        q.speaker, q.speaker_type, q.role = full, "person", role or ds.roles.get(full)
+        return
+    if name:
+        ds.types[name] = kind
+        q.speaker, q.speaker_type, q.role = name, kind if kind != "unknown" else "person", role
+        if kind == "unknown":
+            full = ds.full_name(name)
+            q.speaker = full
+            ds.types[full] = "person"
+
+
+def _description_referent(ds: DocumentSpeakers, head: Word, last) -> str | None:
+    noun = head.lemma.lower()
+    for start, name, _ in reversed(ds.people):
+        if start >= head.start:
+            continue
+        role = (ds.roles.get(name) or "").lower()
+        if noun in role.split() or noun in name.lower():
+            return name
+    if head.text[:1].isupper() and head.upos in ("PROPN", "ADJ", "NOUN") and last and last[3] == "person":
+        return last[0]  # "the Republican", "the Democrat"
+    return None
+
+
+def extract(a: Analysis) -> list[Quote]:
+    """Quotations of an analysed document, attributed."""
+    return attribute(a, find_quotes(a))

@@ -1,0 +1,193 @@
+"""The `quoteindex` command: a thin Typer layer over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from .errors import QuoteindexError
+
+app = typer.Typer(help="Find who said what in the news.", no_args_is_help=True, add_completion=False)
+models_app = typer.Typer(help="Show or evaluate the Stanza model set.", invoke_without_command=True)
+app.add_typer(models_app, name="models")
+err = Console(stderr=True)
+
+MODELS_HELP = "Model set: 'bundled' (default), 'official' (Stanza's own, if downloaded) or a directory."
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn a library error into a one-line message and exit code 1."""
+    try:
+        yield
+    except QuoteindexError as exc:
+        err.print(f"[red]Error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+
+
+def _extract(inputs: list[Path], db: Path, models: Optional[str], batch_size: int, quiet: bool = False):
+    from . import extract as extract_mod
+    from .ingest import iter_files
+
+    files = [f for f in iter_files(inputs) if isinstance(f, Path)]
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=False, disable=quiet) as progress:
+        task = progress.add_task("extracting", total=None)
+        seen_sources: set[str] = set()
+
+        def on_event(kind: str, payload) -> None:
+            if kind == "error":
+                progress.console.print(f"[yellow]skipped[/yellow] {payload}", highlight=False, soft_wrap=True)
+                return
+            doc = payload[0] if kind == "done" else payload
+            source = (doc.source or doc.id).split("#")[0]
+            if source not in seen_sources:
+                seen_sources.add(source)
+            progress.update(task, description=f"{doc.id[:40]}", advance=1)
+
+        progress.update(task, description=f"loading models ({len(files)} files)")
+        summary = extract_mod.run(inputs, db, models=models, batch_size=batch_size, on_event=on_event)
+    err.print(f"{summary.documents} documents extracted, {summary.skipped} unchanged, {summary.quotes} quotes, "
+              f"{summary.speakers} speakers in {db} ({summary.seconds:.1f}s)"
+              + (f"; {len(summary.errors)} inputs skipped" if summary.errors else ""), highlight=False)
+    return summary
+
+
+@app.command()
+def extract(
+    inputs: List[Path] = typer.Argument(..., help=".txt, .html, .jsonl or .csv files, or directories of them."),
+    db: Path = typer.Option(Path("quotes.db"), "--db", help="SQLite database to write."),
+    models: Optional[str] = typer.Option(None, "--models", help=MODELS_HELP),
+    batch_size: int = typer.Option(8, help="Documents per Stanza call."),
+    strict: bool = typer.Option(False, help="Exit 1 if any input was skipped."),
+) -> None:
+    """Extract quotations and speakers from articles into a database."""
+    with reported():
+        summary = _extract(inputs, db, models, batch_size)
+    if strict and summary.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    db: Path = typer.Argument(..., help="Database made by `quoteindex extract`."),
+    host: str = typer.Option("127.0.0.1", help="Address to bind; 0.0.0.0 makes it public."),
+    port: int = typer.Option(8001),
+) -> None:
+    """Browse and search the database in Datasette."""
+    from . import serve as serve_mod
+
+    with reported():
+        serve_mod.serve(db, host, port)
+
+
+@app.command()
+def export(
+    db: Path = typer.Argument(..., help="Database made by `quoteindex extract`."),
+    speaker: Optional[str] = typer.Option(None, help="Canonical name or any alias (case-insensitive)."),
+    format: str = typer.Option("csv", "--format", "-f", help="csv or jsonl."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default: standard output)."),
+) -> None:
+    """Export quotes, all or one speaker's, as CSV or JSON lines."""
+    from . import export as export_mod
+
+    if format not in ("csv", "jsonl"):
+        err.print(f"[red]Error:[/red] unknown format {format!r}; use csv or jsonl")
+        raise typer.Exit(1)
+    if not db.is_file():
+        err.print(f"[red]Error:[/red] {db} does not exist; create it with `quoteindex extract INPUT --db {db}`")
+        raise typer.Exit(1)
+    with reported():
+        rows = list(export_mod.records(db, speaker))
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as fh:
+                n = export_mod.write(rows, fh, format)
+            err.print(f"{n} quotes written to {output}")
+        else:
+            export_mod.write(rows, sys.stdout, format)
+
+
+@app.command()
+def demo(
+    serve_it: bool = typer.Option(True, "--serve/--no-serve", help="Serve the demo database after building it."),
+    port: int = typer.Option(8001),
+    models: Optional[str] = typer.Option(None, "--models", help=MODELS_HELP),
+) -> None:
+    """Extract the bundled seed articles into data/demo.db and serve it."""
+    from .models import PACKAGE_ROOT
+    from . import serve as serve_mod
+
+    with reported():
+        db = PACKAGE_ROOT / "data" / "demo.db"
+        _extract([PACKAGE_ROOT / "seeds"], db, models, 8)
+        if serve_it:
+            err.print(f"Serving {db} on http://127.0.0.1:{port} (Ctrl-C stops)")
+            serve_mod.serve(db, "127.0.0.1", port)
+
+
+@app.command("eval")
+def eval_(
+    gold: Path = typer.Argument(..., help="gold.jsonl of a gold set."),
+    docs: Optional[Path] = typer.Argument(None, help="Folder of the gold set's .txt files (default: docs/ beside gold)."),
+    models: Optional[str] = typer.Option(None, "--models", help=MODELS_HELP),
+    scorer: Optional[Path] = typer.Option(None, help="score.py (default: found beside the gold set)."),
+    pred: Optional[Path] = typer.Option(None, help="Also keep the predictions here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scorer's JSON."),
+) -> None:
+    """Run the extractor on a gold set and print the scorer's numbers."""
+    import tempfile
+
+    from . import evaluate
+
+    with reported():
+        docs_dir = docs or gold.parent / "docs"
+        out = pred or Path(tempfile.mkdtemp()) / "pred.jsonl"
+        evaluate.predict(docs_dir, out, models=models)
+        typer.echo(evaluate.score(gold, out, scorer=scorer, as_json=as_json))
+
+
+@models_app.callback()
+def models_show(
+    ctx: typer.Context,
+    models: Optional[str] = typer.Option(None, "--models", help=MODELS_HELP),
+) -> None:
+    """Which model set is active, where it lives and its scores."""
+    if ctx.invoked_subcommand:
+        return
+    from .models import resolve
+
+    with reported():
+        ms = resolve(models)
+    typer.echo(f"active: {ms.name} ({ms.kind})\npath: {ms.path}")
+    typer.echo("processors: " + ms.pipeline_kwargs.get("processors", ""))
+    if ms.scores:
+        typer.echo("scores: " + json.dumps(ms.scores, indent=2))
+
+
+@models_app.command("evaluate")
+def models_evaluate(
+    models: Optional[str] = typer.Option(None, "--models", help=MODELS_HELP),
+    corpora: Path = typer.Option(Path("../shared/corpora"), help="Folder with ewt/ and gum/."),
+) -> None:
+    """Re-measure the model set's scores on EWT test and GUM test."""
+    from .models import resolve
+
+    with reported():
+        ms = resolve(models)
+        if not corpora.is_dir():
+            raise QuoteindexError(f"no corpora at {corpora}; pass --corpora DIR holding ewt/ and gum/")
+        from .models.evaluate import evaluate as run_eval
+
+        scores = run_eval(ms.path, corpora)
+    typer.echo(json.dumps(scores, indent=2))
+
+
+if __name__ == "__main__":
+    app()

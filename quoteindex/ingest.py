@@ -1,0 +1,247 @@
+"""Read articles from .txt, .html, .jsonl and .csv files into `Document`s.
+
+`read_inputs` streams documents from files and directories; a file that cannot
+be read yields an `InputError` in the stream instead of stopping the run, so
+one bad file never costs the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import InputError
+
+SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".csv")
+# A single article beyond this is almost certainly not an article (a dump, a log).
+MAX_DOCUMENT_CHARS = 1_000_000
+MAX_FILE_BYTES = 200_000_000
+META_FIELDS = ("title", "url", "outlet", "published", "author")
+
+
+@dataclass
+class Document:
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    author: str | None = None
+    source: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        h = hashlib.sha256(self.text.encode("utf-8"))
+        for name in META_FIELDS:
+            h.update(b"\0" + str(getattr(self, name) or "").encode("utf-8"))
+        return h.hexdigest()
+
+
+def iter_files(inputs: Iterable[Path | str]) -> Iterator[Path | InputError]:
+    """Files to read, in a stable order; a missing input is an error item."""
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            yield from found
+        elif path.is_file():
+            yield path
+        else:
+            yield InputError(path, "no such file or directory")
+
+
+def read_inputs(inputs: Iterable[Path | str]) -> Iterator[Document | InputError]:
+    """Stream documents from files and directories, errors inline."""
+    for item in iter_files(inputs):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        try:
+            yield from read_file(item)
+        except InputError as exc:
+            yield exc
+
+
+def read_file(path: Path) -> Iterator[Document]:
+    """Documents in one file, by its suffix."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(path, f"unsupported file type {suffix or '(none)'}; use .txt, .html, .jsonl or .csv")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(path, f"file is {size // 1_000_000} MB, over the {MAX_FILE_BYTES // 1_000_000} MB limit; split it")
+    text = decode(path, path.read_bytes())
+    if suffix == ".txt":
+        yield from _one(path, parse_txt(path.stem, text))
+    elif suffix in (".html", ".htm"):
+        yield from _one(path, parse_html(path.stem, text))
+    elif suffix == ".jsonl":
+        yield from parse_jsonl(path, text)
+    else:
+        yield from parse_csv(path, text)
+
+
+def _one(path: Path, doc: Document) -> Iterator[Document]:
+    doc.source = str(path)
+    check_document(path, doc)
+    yield doc
+
+
+def check_document(path: Path | str, doc: Document) -> None:
+    if not doc.text.strip():
+        raise InputError(path, "no article text (the file or its text is empty)")
+    if len(doc.text) > MAX_DOCUMENT_CHARS:
+        raise InputError(path, f"article is {len(doc.text):,} characters, over the {MAX_DOCUMENT_CHARS:,} limit; split it")
+
+
+def decode(path: Path, data: bytes) -> str:
+    """UTF-8 (BOM tolerated); Windows-1252 when that is clearly what it is; binary refused."""
+    if not data.strip():
+        raise InputError(path, "file is empty")
+    if b"\0" in data[:8192]:
+        raise InputError(path, "binary file (NUL bytes), not text")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise InputError(path, f"not UTF-8 text (bad byte at offset {exc.start}); convert it, e.g. with iconv -t UTF-8") from None
+        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
+        if controls > len(text) // 100:
+            raise InputError(path, "binary file, not text")
+        return text
+
+
+_HEADLINE_END = re.compile(r"[.!?…:;,]$")
+
+
+def parse_txt(doc_id: str, text: str) -> Document:
+    """A plain-text article; a short first line standing alone is its headline."""
+    title = None
+    first, _, rest = text.lstrip("\ufeff").partition("\n")
+    line = first.strip()
+    if line and len(line) <= 200 and not _HEADLINE_END.search(line) and len(line.split()) <= 25 and rest.strip():
+        if rest.startswith("\n") or rest.lstrip(" \t").startswith("\n") or len(line.split()) <= 15:
+            title = line
+    return Document(id=doc_id, text=text, title=title)
+
+
+_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
+              "svg", "button", "figure", "template", "menu")
+_DROP_HINTS = re.compile(r"(^|[-_ ])(nav|menu|related|recommend|promo|footer|sidebar|share|social|newsletter|"
+                         r"comments?|advert|ad-|cookie|subscribe|breadcrumb|more-stories|trending|popular)", re.I)
+_BLOCKS = ("p", "h1", "h2", "h3", "h4", "blockquote", "li", "pre")
+
+
+def parse_html(doc_id: str, html: str) -> Document:
+    """The article's main text from an HTML page, one paragraph per block."""
+    from bs4 import BeautifulSoup
+
+    try:
+        soup = BeautifulSoup(html, "lxml")
+    except Exception as exc:  # lxml refuses some binary garbage outright
+        raise InputError(doc_id, f"cannot parse HTML ({exc})") from None
+
+    def meta(*names: str) -> str | None:
+        for name in names:
+            tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+            if tag and tag.get("content"):
+                return tag["content"].strip()
+        return None
+
+    title = meta("og:title", "twitter:title")
+    if not title:
+        h1 = soup.find("h1")
+        title = h1.get_text(" ", strip=True) if h1 else None
+    if not title and soup.title:
+        title = soup.title.get_text(" ", strip=True)
+    canonical = soup.find("link", rel="canonical")
+    url = meta("og:url") or (canonical.get("href") if canonical else None)
+    outlet = meta("og:site_name", "application-name")
+    published = meta("article:published_time", "date", "pubdate", "dc.date", "DC.date.issued")
+    author = meta("author", "article:author", "dc.creator")
+    if not published:
+        time_tag = soup.find("time")
+        if time_tag is not None:
+            published = time_tag.get("datetime") or time_tag.get_text(strip=True) or None
+
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed:
+            continue
+        hints = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "") + " " + (tag.get("role") or "")
+        if tag.name not in ("body", "html", "article", "main") and _DROP_HINTS.search(hints):
+            tag.decompose()
+    root = soup.find("article") or soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
+    paragraphs: list[str] = []
+    for block in root.find_all(_BLOCKS):
+        if block.find_parent(_BLOCKS) is not None:
+            continue  # its text is taken with the enclosing block
+        text = re.sub(r"\s+", " ", block.get_text(" ", strip=True)).strip()
+        text = re.sub(r" ([,.;:!?”’])", r"\1", text)
+        if text:
+            paragraphs.append(text)
+    if not paragraphs:
+        text = re.sub(r"[ \t]+", " ", root.get_text("\n", strip=True))
+        paragraphs = [line for line in (l.strip() for l in text.split("\n")) if line]
+    if title and paragraphs and paragraphs[0] != title:
+        paragraphs.insert(0, title)
+    return Document(id=doc_id, text="\n\n".join(paragraphs), title=title, url=url, outlet=outlet,
+                    published=published, author=author)
+
+
+def _row_document(path: Path, n: int, row: dict) -> Document:
+    if not isinstance(row, dict):
+        raise InputError(path, f"row {n}: expected an object with a 'text' field")
+    text = row.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(path, f"row {n}: missing or empty 'text'")
+    doc_id = str(row.get("id") or f"{path.stem}-{n}")
+    fields = {k: (str(row[k]) if row.get(k) not in (None, "") else None) for k in META_FIELDS}
+    doc = Document(id=doc_id, text=text, source=f"{path}#{n}", **fields)
+    if not doc.title:
+        doc.title = parse_txt(doc_id, text).title
+    check_document(f"{path} row {n}", doc)
+    return doc
+
+
+def parse_jsonl(path: Path, text: str) -> Iterator[Document | InputError]:
+    """One document per JSON line; a bad line is an error item, the rest still load."""
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            yield _row_document(path, n, row)
+        except json.JSONDecodeError as exc:
+            yield InputError(path, f"line {n}: invalid JSON ({exc.msg})")
+        except InputError as exc:
+            yield exc
+
+
+def parse_csv(path: Path, text: str) -> Iterator[Document | InputError]:
+    """One document per CSV row; the header must name a 'text' column."""
+    csv.field_size_limit(MAX_DOCUMENT_CHARS * 4)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or "text" not in reader.fieldnames:
+        raise InputError(path, "CSV has no 'text' column in its header")
+    try:
+        for n, row in enumerate(reader, 2):
+            try:
+                yield _row_document(path, n, row)
+            except InputError as exc:
+                yield exc
+    except csv.Error as exc:
+        yield InputError(path, f"malformed CSV ({exc})")

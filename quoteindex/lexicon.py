@@ -1,0 +1,85 @@
+"""Word lists the extractor's rules rest on: reporting verbs, role words, pronouns."""
+
+from __future__ import annotations
+
+# Verbs that report speech or writing; their clausal complement is reported content.
+REPORTING_VERBS = frozenset("""
+say tell add claim warn insist deny acknowledge note stress argue suggest confirm announce write post tweet
+report explain state declare assert maintain contend reply respond answer ask inquire remark comment observe
+reveal disclose admit concede allege charge accuse complain predict promise vow pledge swear assure reassure
+inform notify remind caution urge recommend propose conclude testify recall repeat reiterate emphasize emphasise
+underline mention point counter retort quip joke boast brag lament muse speculate estimate forecast
+indicate signal hint imply acknowledge affirm reaffirm concur agree disagree dispute contest object protest
+demand order instruct advise threaten guarantee grumble whisper shout yell scream cry exclaim chant
+announce proclaim declare broadcast publish blog message text email telegraph
+""".split())
+
+# Verbs that take a quoted fragment as their object but not a reported clause.
+FRAGMENT_VERBS = REPORTING_VERBS | frozenset("""
+describe call label dub term brand characterize characterise name praise criticize criticise blast slam
+decry denounce condemn hail welcome dismiss reject describe refer quote cite use
+""".split())
+
+# Verbs whose to-infinitive complement is reported content (urge X to …).
+DIRECTIVE_VERBS = frozenset("urge ask order instruct tell warn advise call encourage implore beg demand vow promise pledge threaten".split())
+
+# Nouns that head an attribution ("in a statement", "in an interview with").
+REPORTING_NOUNS = frozenset("""
+statement interview remarks remark comment comments post tweet message speech address letter briefing
+conference testimony announcement email op-ed column report posting
+""".split())
+
+PERSON_PRONOUNS = {
+    "he": "m", "him": "m", "his": "m", "himself": "m",
+    "she": "f", "her": "f", "hers": "f", "herself": "f",
+}
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "we", "us", "our"})
+THING_PRONOUNS = frozenset({"it", "its"})
+FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+
+# Words that make a person's role or title when written before or beside a name.
+ROLE_WORDS = frozenset("""
+president vice prime minister secretary senator sen. rep. representative congressman congresswoman
+governor gov. mayor chancellor premier king queen prince princess pope cardinal bishop archbishop rabbi imam
+reverend rev. pastor father sister general gen. admiral adm. colonel col. major maj. captain capt. lieutenant
+lt. sergeant sgt. commander chief director head chairman chairwoman chair ceo cfo cto founder executive
+spokesman spokeswoman spokesperson aide adviser advisor assistant deputy ambassador envoy diplomat consul
+leader speaker whip majority minority judge justice attorney lawyer prosecutor sheriff officer official
+officials analyst analysts expert experts economist economists professor prof. dr. doctor researcher scientist
+commissioner councillor councilor councilman councilwoman candidate nominee challenger incumbent
+strategist pollster manager coach captain player owner editor correspondent reporter columnist host anchor
+mr. mrs. ms. miss mr mrs ms dr sir dame lord lady detective inspector superintendent constable
+defense defence foreign interior finance justice health education energy state security intelligence
+national press campaign party republican democrat democratic conservative liberal labour tory senior former
+acting interim top u.s. us un eu nato white house kremlin
+""".split())
+
+# Words that on their own name an office rather than a person (used to strip titles off names).
+TITLE_WORDS = frozenset("""
+president vice prime minister secretary senator sen. sen rep. rep representative congressman congresswoman
+governor gov. gov mayor chancellor premier king queen prince princess pope cardinal bishop reverend rev. rev
+pastor general gen. gen admiral colonel major captain lieutenant sergeant commander chief director chairman
+chairwoman spokesman spokeswoman spokesperson aide adviser advisor ambassador envoy leader speaker judge
+justice attorney prosecutor sheriff commissioner mr. mrs. ms. mr mrs ms miss dr. dr prof. prof sir dame lord
+lady defense defence foreign interior finance health education energy state security deputy senior acting
+former top majority minority whip house senate
+""".split())
+
+FEMALE_TITLES = frozenset("mrs. mrs ms. ms miss queen princess dame lady chairwoman congresswoman spokeswoman councilwoman sister".split())
+MALE_TITLES = frozenset("mr. mr king prince sir lord chairman congressman spokesman councilman father".split())
+
+# Common nouns that name organisations or groups when they speak.
+GROUP_NOUNS = frozenset("""
+officials authorities analysts experts observers commentators critics supporters opponents sources residents
+witnesses police investigators prosecutors lawmakers legislators senators democrats republicans voters people
+protesters protestors demonstrators activists scientists researchers economists doctors teachers workers
+soldiers troops men women leaders diplomats ministers members spokespeople aides advisers advisors organizers
+organisers campaigners observers insiders allies rivals polls surveys
+""".split())
+ORG_NOUNS = frozenset("""
+ministry department government administration agency office council committee commission court party
+campaign company firm group organization organisation union association army military navy police service
+kremlin house senate congress parliament cabinet embassy bank board newspaper daily paper network channel
+agency bureau institute foundation university school hospital club team league network station regime
+""".split())

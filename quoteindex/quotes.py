@@ -1,0 +1,265 @@
+"""Find quotations in an analysed document: direct, indirect (reported) and mixed.
+
+Direct quotations come from quotation marks (`marks`), reported speech from the
+dependency parse: a reporting verb's clausal complement, "…, X said", and
+"according to X, …". A reported clause holding a quoted fragment is one mixed
+quotation. Each quotation keeps the word that cues it; `attribution` turns the
+cue into a speaker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .annotations import Analysis, Word
+from .lexicon import FRAGMENT_VERBS, REPORTING_NOUNS, REPORTING_VERBS
+from .marks import MarkedSpan, find_marked_spans, word_count
+
+CONTENT_RELS = ("ccomp",)
+_EDGE_DROP = {"PUNCT", "CCONJ"}
+
+
+@dataclass
+class Quote:
+    start: int
+    end: int
+    kind: str  # direct | indirect | mixed
+    para: int
+    sent: int
+    cue: int | None = None  # word index of the cue
+    cue_text: str | None = None
+    source: int | None = None  # word index of the speaker mention's head, when syntax gives it
+    evidence: str = ""
+    confidence: float = 0.5
+    marked: list[MarkedSpan] = field(default_factory=list)
+    fragment: bool = False
+    # set by attribution
+    speaker: str | None = None
+    speaker_type: str = "unknown"
+    speaker_mention: str | None = None
+    role: str | None = None
+
+    def text(self, analysis: Analysis) -> str:
+        return analysis.text[self.start:self.end]
+
+
+def _in_marks(w: Word, spans: list[MarkedSpan]) -> bool:
+    return any(s.open_at <= w.start and w.end <= s.close_at for s in spans)
+
+
+def is_cue_verb(w: Word, lexicon=REPORTING_VERBS) -> bool:
+    return w.upos in ("VERB", "AUX", "NOUN") and w.lemma in lexicon and not (w.upos == "NOUN" and w.lemma not in REPORTING_NOUNS | {"tweet", "post"}) or (
+        w.lemma == "accord" or w.text.lower() == "according")
+
+
+def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
+    """Word indices of the clause that `v` reports, and how it was found."""
+    for c in v.children:
+        cw = a.words[c]
+        if cw.deprel in CONTENT_RELS and cw.sent == v.sent:
+            return [j for j in a.subtree(c)], "ccomp"
+    # "…, officials said": the reporting verb hangs off the clause it reports
+    if v.deprel in ("parataxis", "ccomp", "advcl") and v.head >= 0:
+        h = a.words[v.head]
+        if h.start < v.start and h.upos in ("VERB", "AUX", "ADJ", "NOUN", "PROPN") and not is_cue_verb(h):
+            inner = set(a.subtree(v.i))
+            return [j for j in a.subtree(h.i) if j not in inner], "inverted"
+    for c in v.children:
+        cw = a.words[c]
+        if cw.deprel == "parataxis" and cw.start < v.start and cw.upos in ("VERB", "AUX", "ADJ"):
+            return a.subtree(c), "parataxis"
+    return None
+
+
+def _span(a: Analysis, idx: list[int]) -> tuple[int, int] | None:
+    """Character span of words, trimmed of edge punctuation and a leading `that`."""
+    ws = sorted((a.words[j] for j in idx), key=lambda w: w.start)
+    while ws and (ws[0].upos in _EDGE_DROP or (ws[0].deprel == "mark" and ws[0].lemma in ("that", "whether", "if"))):
+        ws.pop(0)
+    while ws and ws[-1].upos in _EDGE_DROP and ws[-1].text not in ("”", '"', "’", "''"):
+        ws.pop()
+    if not ws:
+        return None
+    return ws[0].start, ws[-1].end
+
+
+def _has_verb(a: Analysis, idx: list[int]) -> bool:
+    return any(a.words[j].upos in ("VERB", "AUX") for j in idx)
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
+    """Reported speech from the parse: indirect quotations and mixed ones."""
+    found: list[Quote] = []
+    for v in a.words:
+        if _in_marks(v, marked):
+            continue
+        if v.text.lower() == "according" or v.lemma == "accord":
+            q = _according(a, v, marked)
+            if q:
+                found.append(q)
+            continue
+        if not (v.upos in ("VERB",) and v.lemma in REPORTING_VERBS):
+            continue
+        got = content_words(a, v)
+        if not got:
+            continue
+        idx, how = got
+        idx = [j for j in idx if a.words[j].sent == v.sent or _in_marks(a.words[j], marked)]
+        if len(idx) < 3 or not _has_verb(a, idx):
+            continue
+        span = _span(a, idx)
+        if not span:
+            continue
+        found.append(Quote(span[0], span[1], "indirect", a.words[v.i].para, v.sent, cue=v.i, cue_text=v.text,
+                           evidence=f"cue:{how}", confidence=0.8))
+    return found
+
+
+def _according(a: Analysis, v: Word, marked: list[MarkedSpan]) -> Quote | None:
+    # "according to X, CLAUSE" / "CLAUSE, according to X": X is an obl of the clause's head
+    x = a.words[v.head] if v.head >= 0 and v.deprel in ("case", "mark", "fixed") else None
+    if x is None or x.head < 0:
+        # parsers sometimes hang "to X" off "according"
+        for c in v.children:
+            if a.words[c].upos in ("NOUN", "PROPN", "PRON"):
+                x = a.words[c]
+                break
+        if x is None or v.head < 0:
+            return None
+        clause = a.words[v.head]
+    else:
+        clause = a.words[x.head]
+    inner = set(a.subtree(x.i)) | {v.i}
+    idx = [j for j in a.subtree(clause.i) if j not in inner and a.words[j].sent == v.sent]
+    if len(idx) < 3 or not _has_verb(a, idx):
+        return None
+    span = _span(a, idx)
+    if not span:
+        return None
+    return Quote(span[0], span[1], "indirect", v.para, v.sent, cue=v.i, cue_text="according to", source=x.i,
+                 evidence="cue:according-to", confidence=0.8)
+
+
+def _classify(a: Analysis, q: Quote, marked: list[MarkedSpan]) -> Quote | None:
+    """Direct if the clause is all quoted, mixed if partly; marked spans it touches join it."""
+    inside = [m for m in marked if m.start >= q.start - 2 and m.end <= q.end + 2]
+    crossing = [m for m in marked if m not in inside and _overlap(q.start, q.end, m.start, m.end) > 0]
+    for m in crossing:
+        # a longer quotation the clause runs into: the clause stops before it
+        if m.start > q.start:
+            q.end = min(q.end, m.open_at)
+        else:
+            return None
+    while q.end > q.start and a.text[q.end - 1] in " ,:;—–-":
+        q.end -= 1
+    if q.end - q.start < 3:
+        return None
+    inside = [m for m in marked if m.start >= q.start - 2 and m.end <= q.end + 2]
+    if not inside:
+        q.kind = "indirect"
+        return q
+    quoted = sum(m.end - m.start for m in inside)
+    unquoted = a.text[q.start:q.end]
+    for m in inside:
+        unquoted = unquoted.replace(a.text[m.start:m.end], " ")
+    if word_count(unquoted) <= 1 and len(inside) == 1:
+        m = inside[0]
+        q.start, q.end, q.kind = m.start, m.end, "direct"
+    else:
+        q.kind = "mixed"
+        q.start = min(q.start, min(m.open_at for m in inside))
+        q.end = max(q.end, max(m.close_at for m in inside))
+        q.end = max(q.end, q.end)
+        _ = quoted
+    q.marked = inside
+    return q
+
+
+def _verb_candidates(a: Analysis, span: MarkedSpan, marked: list[MarkedSpan], lexicon) -> list[tuple[float, Word, str]]:
+    """Cue verbs near a quotation in its paragraph, outside quotation marks, best first."""
+    para = a.paragraph_of(span.open_at)
+    p_start, p_end = a.paragraphs[para]
+    prev_end = max([m.close_at for m in marked if m.close_at <= span.open_at and m.close_at > p_start] + [p_start])
+    next_start = min([m.open_at for m in marked if m.open_at >= span.close_at and m.open_at < p_end] + [p_end])
+    first_sent = a.word_at(span.start).sent if a.word_at(span.start) else None
+    last_w = a.word_at(max(span.start, span.end - 1))
+    last_sent = last_w.sent if last_w else None
+    out = []
+    for w in a.words:
+        if w.start < prev_end or w.end > next_start or not (p_start <= w.start < p_end):
+            continue
+        if _in_marks(w, marked):
+            continue
+        if not (is_cue_verb(w, lexicon) or w.lemma in REPORTING_NOUNS and w.upos == "NOUN"):
+            continue
+        if w.end <= span.open_at:
+            dist = span.open_at - w.end
+            between = a.text[w.end:span.open_at]
+            if first_sent is not None and w.sent < first_sent and not between.rstrip().endswith((":", ",")):
+                dist += 150
+            side = "before"
+        else:
+            dist = w.start - span.close_at
+            if last_sent is not None and w.sent > last_sent + 1:
+                dist += 300
+            side = "after"
+            dist *= 0.5  # "…,” said X" is the commonest news order
+        if w.upos == "NOUN":
+            dist += 40
+        out.append((dist, w, side))
+    out.sort(key=lambda t: t[0])
+    return out
+
+
+def direct_quotes(a: Analysis, marked: list[MarkedSpan], taken: list[tuple[int, int]]) -> list[Quote]:
+    """Quotations in marks that no reported clause has claimed, with the nearest cue."""
+    quotes = []
+    for m in marked:
+        if any(_overlap(m.start, m.end, s, e) > 0 for s, e in taken):
+            continue
+        first = a.word_at(m.start) or a.word_at(m.open_at)
+        sent = first.sent if first else 0
+        para = a.paragraph_of(m.start)
+        q = Quote(m.start, m.end, "direct", para, sent, marked=[m], confidence=0.85)
+        n_words = word_count(a.text[m.start:m.end])
+        q.fragment = n_words <= 5 and not _sentence_like(a, m)
+        cands = _verb_candidates(a, m, marked, FRAGMENT_VERBS if q.fragment else REPORTING_VERBS | FRAGMENT_VERBS)
+        if cands and cands[0][0] < 250:
+            _, w, side = cands[0]
+            q.cue, q.cue_text = w.i, ("according to" if w.text.lower() == "according" else w.text)
+            q.evidence = f"cue:{side}"
+            if w.text.lower() == "according":
+                x = a.words[w.head] if w.head >= 0 else None
+                q.source = x.i if x is not None else None
+        quotes.append(q)
+    return quotes
+
+
+def _sentence_like(a: Analysis, m: MarkedSpan) -> bool:
+    """A quotation that stands as a sentence of its own, not a phrase inside one."""
+    inner = a.text[m.start:m.end].rstrip()
+    before = a.text[max(0, m.open_at - 3):m.open_at].strip()
+    starts_clause = (not before) or before.endswith((":", ",", ".", "—"))
+    return starts_clause and (inner[:1].isupper() or inner.endswith((".", ",", "?", "!")))
+
+
+def find_quotes(a: Analysis) -> list[Quote]:
+    """All quotations in the document, in text order, overlapping duplicates removed."""
+    marked = find_marked_spans(a.text)
+    quotes: list[Quote] = []
+    claimed: list[tuple[int, int]] = []
+    for q in reported_clauses(a, marked):
+        q = _classify(a, q, marked)
+        if q is None:
+            continue
+        if any(_overlap(q.start, q.end, o.start, o.end) > 0.5 * min(q.end - q.start, o.end - o.start) for o in quotes):
+            continue  # a nested reporting verb inside an already reported clause
+        quotes.append(q)
+        claimed.extend((m.start, m.end) for m in q.marked)
+    quotes.extend(direct_quotes(a, marked, claimed))
+    quotes.sort(key=lambda q: (q.start, q.end))
+    return quotes

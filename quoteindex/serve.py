@@ -1,0 +1,27 @@
+"""Serve a quoteindex database with Datasette, its metadata and our plugin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import StoreError
+from .models import PACKAGE_ROOT
+
+METADATA = PACKAGE_ROOT / "metadata.yml"
+
+
+def datasette_args(db_path: Path | str, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise StoreError(f"{db_path} does not exist; create it with `quoteindex extract INPUT --db {db_path}`")
+    args = ["serve", str(db_path), "--host", host, "--port", str(port), "--setting", "allow_csv_stream", "on"]
+    if METADATA.is_file():
+        args += ["--metadata", str(METADATA)]
+    return args
+
+
+def serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8001) -> None:
+    """Run Datasette in the foreground until interrupted."""
+    from datasette.cli import cli
+
+    cli.main(args=datasette_args(db_path, host, port), prog_name="datasette", standalone_mode=False)

@@ -1,0 +1,60 @@
+import csv
+import io
+import json
+
+from typer.testing import CliRunner
+
+from quoteindex.cli import app
+from quoteindex.export import CONTRACT_KEYS
+
+runner = CliRunner()
+
+
+def test_extract_then_export_jsonl_contract(tmp_path, seeds_dir, monkeypatch, nlp):
+    import quoteindex.models as models
+
+    monkeypatch.setattr(models, "load_pipeline", lambda *a, **k: nlp)
+    db = tmp_path / "q.db"
+    result = runner.invoke(app, ["extract", str(seeds_dir), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "2 documents extracted" in result.output
+    out = tmp_path / "all.jsonl"
+    result = runner.invoke(app, ["export", str(db), "--format", "jsonl", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows and all(tuple(r) == CONTRACT_KEYS for r in rows)
+    assert {r["kind"] for r in rows} <= {"direct", "indirect", "mixed"}
+    assert all(r["doc"] in ("000_2f11181e98452090", "001_fcb5c8d6fd18ff9d") for r in rows)
+
+
+def test_export_one_speaker_csv_by_alias(seeds_db):
+    result = runner.invoke(app, ["export", str(seeds_db), "--speaker", "umerov"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) >= 2 and {r["speaker"] for r in rows} == {"Rustem Umerov"}
+
+
+def test_unknown_speaker_is_a_one_line_error(seeds_db):
+    result = runner.invoke(app, ["export", str(seeds_db), "--speaker", "Nobody Atall"])
+    assert result.exit_code == 1
+    assert "no speaker named 'Nobody Atall'" in result.output
+    assert result.output.strip().count("\n") == 0
+
+
+def test_missing_models_is_a_one_line_error(tmp_path, seeds_dir):
+    result = runner.invoke(app, ["extract", str(seeds_dir), "--db", str(tmp_path / "x.db"), "--models", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "Error:" in result.output and str(tmp_path) in result.output.replace("\n", "")
+
+
+def test_not_a_database_is_a_clear_error(tmp_path, seeds_dir):
+    bad = tmp_path / "notes.db"
+    bad.write_text("this is not sqlite " * 100)
+    result = runner.invoke(app, ["export", str(bad)])
+    assert result.exit_code == 1 and "cannot open as SQLite" in result.output
+
+
+def test_models_command_shows_active_set():
+    result = runner.invoke(app, ["models"])
+    assert result.exit_code == 0, result.output
+    assert "bundled" in result.output and "depparse" in result.output
