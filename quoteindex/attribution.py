@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from .annotations import Analysis, Word
-from .lexicon import (FEMALE_TITLES, FIRST_PERSON, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_PRONOUNS,
+from .lexicon import (REPORTING_NOUNS, FEMALE_TITLES, FIRST_PERSON, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_PRONOUNS,
                       PLURAL_PRONOUNS, RELATIVE_PRONOUNS, THING_PRONOUNS, TITLE_WORDS)
 from .quotes import Quote, find_quotes
 
@@ -50,6 +50,13 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
                 for c2 in v.children:  # "was told by X"
                     if a.words[c2].deprel == "obl:agent":
                         return a.words[c2], "agent"
+            if w.start < v.start and w.upos in ("PROPN", "NOUN", "ADJ"):
+                # "Ukrainian officials said" parsed with "officials" off the subject
+                j = w.i
+                while j + 1 < v.i and a.words[j + 1].upos in ("PROPN", "NOUN") and a.words[j + 1].sent == v.sent:
+                    j += 1
+                if j + 1 == v.i or all(x.upos in ("ADV", "AUX", "PART") for x in a.words[j + 1:v.i]):
+                    w = a.words[j]
             return w, "subject"
     if v.upos == "NOUN":  # "in a statement, X …" / "X's statement"
         for c in v.children:
@@ -57,11 +64,22 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
                 return a.words[c], "possessor"
         if v.head >= 0:
             return subject_of(a, a.words[v.head], depth + 1) if depth < 2 else (None, "")
-    # "…,” said X: the parser may not call X the subject
+    # "…,” said X: the parser may not call X the subject, nor find X's head
+    nxt = v.i + 1
+    while nxt < len(a.words) and a.words[nxt].upos == "ADV" and a.words[nxt].sent == v.sent:
+        nxt += 1
+    if nxt < len(a.words) and a.words[nxt].sent == v.sent and _before_verb_is_quote(a, v):
+        first = a.words[nxt]
+        if first.upos == "PRON" and first.lemma in PERSON_PRONOUNS.keys() | PLURAL_PRONOUNS:
+            return first, "inverted"
+        run = nominal_run(a, nxt, +1)
+        if run and any(w.upos in ("PROPN", "NOUN") for w in run):
+            return [w for w in run if w.upos in ("PROPN", "NOUN")][-1], "inverted"
     for c in sorted(v.children, key=lambda c: a.words[c].start):
         w = a.words[c]
-        if w.start > v.start and w.deprel in INVERTED_RELS and w.upos in ("PROPN", "NOUN", "PRON") \
-                and w.sent == v.sent and (w.start - v.end) < 40 and w.lemma not in ("statement", "interview"):
+        if w.start > v.start and w.deprel in INVERTED_RELS and w.upos in ("PROPN", "NOUN") \
+                and w.sent == v.sent and (w.start - v.end) < 40 and w.lemma not in REPORTING_NOUNS \
+                and _before_verb_is_quote(a, v):
             return w, "inverted"
     if v.head >= 0 and depth < 3 and v.deprel in ("xcomp", "advcl", "conj", "ccomp", "parataxis", "acl", "advcl:relcl"):
         h = a.words[v.head]
@@ -82,6 +100,12 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
         if w.upos not in ("DET", "ADJ", "ADV", "NOUN"):
             break
     return None, ""
+
+
+def _before_verb_is_quote(a: Analysis, v: Word) -> bool:
+    """True when the verb follows its content ("…,” said X" / "…, said X"), where inversion is normal."""
+    before = a.text[max(0, v.start - 6):v.start].rstrip()
+    return before.endswith((",", "”", '"', "''", "’", ":", "—", "-")) or v.i == a.sentences[v.sent][0]
 
 
 def mention_words(a: Analysis, h: Word) -> list[Word]:
@@ -121,27 +145,66 @@ def mention_words(a: Analysis, h: Word) -> list[Word]:
 
 
 def _title_strip(tokens: list[Word]) -> tuple[list[Word], list[Word]]:
-    """Split leading title and role words off a name: (role words, name words)."""
+    """Split leading title and role words off a name: (role words, name words).
+
+    The name starts after the last title word ("Ukrainian Defence Minister | Rustem Umerov",
+    "Putin aide | Yuri Ushakov"), and at a proper noun.
+    """
     k = 0
-    while k < len(tokens) - 1 and (tokens[k].text.lower() in TITLE_WORDS or tokens[k].upos not in ("PROPN",)
-                                   or tokens[k].text.lower().rstrip(".") in TITLE_WORDS):
+    for j, t in enumerate(tokens[:-1]):
+        if t.text.lower() in TITLE_WORDS or t.text.lower().rstrip(".") in TITLE_WORDS:
+            k = j + 1
+    while k < len(tokens) - 1 and tokens[k].upos != "PROPN":
         k += 1
     return tokens[:k], tokens[k:]
 
 
+def nominal_run(a: Analysis, i: int, step: int, limit: int = 8) -> list[Word]:
+    """The contiguous run of nominal words from word i in direction step (+1/-1)."""
+    run: list[Word] = []
+    j = i
+    sent = a.words[i].sent
+    while 0 <= j < len(a.words) and len(run) < limit:
+        w = a.words[j]
+        if w.sent != sent:
+            break
+        if w.upos in ("PROPN", "NOUN", "ADJ", "NUM") or (w.upos == "DET" and step > 0 and not run) or \
+                (w.upos == "PART" and w.text in ("’s", "'s") and run):
+            run.append(w)
+            j += step
+        else:
+            break
+    return run if step > 0 else list(reversed(run))
+
+
+def _text(a: Analysis, ws: list[Word]) -> str | None:
+    return a.text[ws[0].start:ws[-1].end] if ws else None
+
+
+def _role_before(words: list[Word], name_start: int) -> list[Word]:
+    ws = [w for w in words if w.end <= name_start]
+    while ws and (ws[0].upos in ("DET", "PUNCT", "ADP") or ws[0].deprel == "case"):
+        ws.pop(0)
+    while ws and ws[-1].upos in ("PUNCT", "ADP", "CCONJ"):
+        ws.pop()
+    return ws
+
+
 def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, str | None, str]:
     """The name inside a mention, the role as written, and the speaker type."""
-    text = a.text
-    # the named entity the head sits in, if any
-    ent = next((e for e in a.entities if e.start <= h.start and h.end <= e.end), None)
     if h.lemma in PERSON_PRONOUNS or h.lemma in PLURAL_PRONOUNS or h.lemma in THING_PRONOUNS:
         return None, None, "pronoun"
-    poss = [w for w in words if w.deprel in ("nmod:poss",) and w.start < h.start]
-    if h.upos == "PROPN" or ent is not None:
-        # the proper-noun run that holds the head
+    ent = next((e for e in a.entities if e.start <= h.start and h.end <= e.end), None)
+    if ent is not None and ent.type in PERSON_TYPES and ent.words:
+        _, name_words = _title_strip([a.words[j] for j in ent.words])
+        name = re.sub(r"(’s|'s)$", "", _text(a, name_words) or "").strip() or None
+        return name, _text(a, _role_before(words, name_words[0].start)), "person"
+    if (ent is not None and ent.type in ORG_TYPES) or h.lemma in ORG_NOUNS:
+        return _text(a, words), None, "organization"
+    if h.upos == "PROPN":
         run = [h]
         for w in reversed([w for w in words if w.start < h.start]):
-            if w.upos == "PROPN" and w.i == run[0].i - 1 and w not in poss and not _is_possessed(a, w):
+            if w.upos == "PROPN" and w.i == run[0].i - 1 and not _is_possessed(a, w):
                 run.insert(0, w)
             else:
                 break
@@ -150,37 +213,15 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
                 run.append(w)
             else:
                 break
-        if ent is not None and ent.type in PERSON_TYPES:
-            ent_words = [a.words[j] for j in ent.words]
-            role_words, name_words = _title_strip(ent_words)
-            if ent_words and ent_words[0].start <= run[0].start:
-                run = name_words
-            else:
-                run = [w for w in run if w.start >= ent_words[0].start] or run
-        role_words, name_words = _title_strip(run)
-        name = text[name_words[0].start:name_words[-1].end] if name_words else None
-        role_tokens = [w for w in words if w.end <= (name_words[0].start if name_words else h.start)
-                       and w.upos not in ("DET", "PUNCT") and w not in poss and w.deprel != "case"]
-        role = text[role_tokens[0].start:role_tokens[-1].end] if role_tokens else None
-        if poss and role:
-            role = text[poss[0].start:role_tokens[-1].end]
-        kind = "person"
-        if ent is not None and ent.type not in PERSON_TYPES:
-            kind = "organization"
-        elif ent is None and h.lemma.lower() in ORG_NOUNS:
-            kind = "organization"
-        elif ent is None and len(name_words) == 1 and not role and h.deprel != "flat":
-            kind = "unknown"
-        if kind == "organization":
-            name = text[words[0].start:words[-1].end] if words else name
-            role = None
-        return name, role, kind
-    # a description: "Ukrainian officials", "the Kremlin", "Hungary's prime minister"
-    desc = text[words[0].start:words[-1].end]
+        _, name_words = _title_strip(run)
+        role = _text(a, _role_before(words, name_words[0].start))
+        if words and words[0].lemma == "the" and not role:
+            return _text(a, words), None, "organization"  # "the Kremlin"
+        return _text(a, name_words), role, "person" if (len(name_words) > 1 or role) else "unknown"
+    # a description: "Ukrainian officials", "military observers", "Hungary's prime minister"
+    desc = _text(a, words)
     if h.lemma in GROUP_NOUNS or "Number=Plur" in h.feats:
         return desc, None, "group"
-    if h.lemma in ORG_NOUNS:
-        return desc, None, "organization"
     return desc, desc, "description"
 
 
@@ -296,7 +337,7 @@ class DocumentSpeakers:
             if self.types.get(name) == "person" and para - self.a.paragraph_of(at) <= 1 \
                     and (gender is None or self.gender.get(name) in (None, gender)):
                 return name
-        for start, name, _ in reversed(self.people):
+        for start, name, _ in sorted(self.people, key=lambda p: p[0], reverse=True):
             if start >= offset:
                 continue
             full = self.full_name(name)
@@ -341,6 +382,10 @@ _CONF = {"subject": 0.9, "according-to": 0.9, "inverted": 0.85, "adjacent": 0.75
 
 def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, last) -> None:
     words = mention_words(a, head)
+    ent = next((e for e in a.entities if e.start <= head.start and head.end <= e.end and e.words), None)
+    if ent is not None:
+        ids = {w.i for w in words} | set(ent.words)
+        words = [a.words[j] for j in range(min(ids), max(ids) + 1)]
     mention = a.text[words[0].start:words[-1].end]
     q.speaker_mention = mention
     q.evidence = ";".join(x for x in (q.evidence, f"speaker:{how}") if x)
@@ -396,7 +441,7 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
 
 def _description_referent(ds: DocumentSpeakers, head: Word, last) -> str | None:
     noun = head.lemma.lower()
-    for start, name, _ in reversed(ds.people):
+    for start, name, _ in sorted(ds.people, key=lambda p: p[0], reverse=True):
         if start >= head.start:
             continue
         role = (ds.roles.get(name) or "").lower()

@@ -15,7 +15,7 @@ SEEDS = ROOT / "seeds"
 def nlp():
     from quoteindex.models import load_pipeline
 
-    return load_pipeline("bundled", threads=2)
+    return load_pipeline("bundled")
 
 
 @pytest.fixture(scope="session")

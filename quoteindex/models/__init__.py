@@ -105,8 +105,12 @@ def _official(path: Path) -> ModelSet:
     return ModelSet("stanza-official-en", "official", path, kwargs)
 
 
-def load_pipeline(models: str | Path | None = None, *, threads: int | None = None):
-    """A `stanza.Pipeline` from the chosen model set; raises `ModelsNotFound` if it can't load."""
+def load_pipeline(models: str | Path | None = None, *, threads: int | None = 1):
+    """A `stanza.Pipeline` from the chosen model set; raises `ModelsNotFound` if it can't load.
+
+    One torch thread by default: on a busy machine more threads than free cores make
+    Stanza tens of times slower, and parallel runs use one process per core instead.
+    """
     import logging
 
     import stanza

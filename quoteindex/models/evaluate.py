@@ -133,12 +133,11 @@ def build_pipeline(models_dir: Path, processors: str | None = None, **kw):
 
 def _ud_scores(nlp, gold: str, docs: list[str]) -> tuple[dict, int, float]:
     from stanza.models.common.doc import Document
-    from stanza.utils.conll import CoNLL
     from stanza.models.common.utils import ud_scores
     t0 = time.time()
     outs = nlp.bulk_process([Document([], text=d) for d in docs])
     secs = time.time() - t0
-    sysconll = "".join(CoNLL.doc2conll_text(d) for d in outs)
+    sysconll = "".join("{:C}\n\n".format(d) for d in outs)
     words = sum(d.num_words for d in outs)
     ev = ud_scores(io.StringIO(gold), io.StringIO(sysconll))
     res = {"tokens_f1": ev["Tokens"].f1, "sentences_f1": ev["Sentences"].f1,
@@ -161,8 +160,9 @@ def _ner_scores(models_dir: Path, paths: list[Path]) -> dict:
     pred = [[t.ner for t in s.tokens] for s in doc.sentences]
     gl = [[lab for _, lab in s] for s in gold]
     # score_by_entity wants BIOES or BIO; both sides in BIO-compatible tags
-    p, r, f = score_by_entity(pred, _bioes(gl), logger=None)
-    return {"ner_precision": round(p, 4), "ner_recall": round(r, 4), "ner_f1": round(f, 4)}
+    p, r, f, by_type = score_by_entity(pred, _bioes(gl), verbose=False)
+    return {"ner_precision": round(p, 4), "ner_recall": round(r, 4), "ner_f1": round(f, 4),
+            "ner_f1_by_type": {k: round(v, 4) for k, v in by_type.items()}}
 
 
 def _bioes(seqs: list[list[str]]) -> list[list[str]]:

@@ -580,18 +580,18 @@ def prepare_augmented(work: Path) -> dict[str, int]:
 BUDGET = {
     "tokenize": (1500, 5000),    # steps
     "mwt": (3, 8),               # epochs
-    "lemma": (3, 25),            # epochs
+    "lemma": (1, 1),             # epochs (batch 300)
     "pos": (500, 2500),          # steps
     "depparse": (250, 2400),     # steps
-    "ner": (800, 4000),          # steps
+    "ner": (800, 5000),          # steps
 }
 #: parser size for the full run (Stanza's defaults 400/400/400/5000 are too slow on 2 CPUs)
 PARSER_HIDDEN, PARSER_CHAR_HIDDEN, PARSER_BIAFF, PARSER_BATCH = "256", "200", "200", "3000"
 #: wall-clock safety cap per processor in minutes: (quick, full).  When hit, the best
 #: dev checkpoint saved so far is kept (noted in the job record).
 TIME_CAP = {
-    "tokenize": (6, 18), "mwt": (4, 5), "lemma": (5, 10),
-    "pos": (6, 40), "depparse": (8, 90), "ner": (6, 22),
+    "tokenize": (6, 17), "mwt": (4, 5), "lemma": (8, 18),
+    "pos": (6, 34), "depparse": (8, 90), "ner": (6, 20),
 }
 
 
@@ -641,7 +641,8 @@ def job_args(proc: str, work: Path, quick: bool, seed: int) -> list[str]:
                 "--shorthand", SHORT,
                 "--train_file", str(d / "lemma" / f"{SHORT}.train.in.conllu"),
                 "--eval_file", str(d / "lemma" / f"{SHORT}.dev.in.conllu"),
-                "--num_epoch", str(n)] + common
+                "--batch_size", "300", "--num_epoch", str(n)] + (
+                    ["--sample_train", "0.4"] if quick else []) + common
     if proc == "pos":
         return ["-m", "stanza.models.tagger", "--mode", "train", "--lang", "en",
                 "--shorthand", SHORT, "--wordvec_pretrain_file", pt,
@@ -688,6 +689,25 @@ def run_job(proc: str, work: Path, quick: bool, seed: int,
         log(f"{proc}: already trained ({rec['minutes']:.1f} min), skipping")
         return rec
     out.mkdir(parents=True, exist_ok=True)
+    lock = out / "RUNNING"
+    if lock.exists():
+        try:
+            os.kill(int(lock.read_text()), 0)
+            log(f"{proc}: being trained by another runner (pid {lock.read_text()}), skipping")
+            return {}
+        except (OSError, ValueError):
+            pass                       # stale lock from an interrupted run
+    lock.write_text(str(os.getpid()))
+    try:
+        return _train(proc, out, work, quick, seed, log)
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _train(proc: str, out: Path, work: Path, quick: bool, seed: int,
+           log: Callable[[str], None]) -> dict:
+    """Run one trainer subprocess under its time cap and write DONE.json."""
+    done = out / "DONE.json"
     cmd = [sys.executable] + job_args(proc, work, quick, seed)
     cap = TIME_CAP[proc][0 if quick else 1] * 60
     prev = 0.0
@@ -737,7 +757,9 @@ def run_all(work: Path, quick: bool, seed: int, jobs: int = 2,
                     return
                 proc = queue.pop(0)
             try:
-                results[proc] = run_job(proc, work, quick, seed, log)
+                rec = run_job(proc, work, quick, seed, log)
+                if rec:
+                    results[proc] = rec
             except BaseException as e:  # noqa: BLE001 - reported after join
                 errors.append(e)
                 log(f"{proc}: FAILED {e}")
@@ -753,6 +775,33 @@ def run_all(work: Path, quick: bool, seed: int, jobs: int = 2,
 
 
 # --------------------------------------------------------------------------- shipping
+
+def _half(obj: object) -> object:
+    """float32 tensors -> float16 (recursively through dicts)."""
+    import torch
+    if torch.is_tensor(obj) and obj.dtype == torch.float32:
+        return obj.half()
+    if isinstance(obj, dict):
+        return {k: _half(v) for k, v in obj.items()}
+    return obj
+
+
+def compact_model(src: Path, dst: Path) -> None:
+    """Copy a Stanza model file storing its weights as float16 (halves the size).
+
+    Stanza loads weights with ``load_state_dict``, which casts them back to the
+    float32 parameters, so the model runs in float32 as usual; predictions were
+    checked to be (all but) identical.  Optimizer state, if any, is dropped.
+    """
+    import torch
+    m = torch.load(src, map_location="cpu", weights_only=False)
+    if isinstance(m, dict) and isinstance(m.get("model"), dict):
+        m["model"] = _half(m["model"])
+        m.pop("optimizer", None)
+        torch.save(m, dst)
+    else:
+        shutil.copy2(src, dst)
+
 
 def manifest(records: dict[str, dict], scores: dict | None, has_mwt: bool) -> dict:
     """The manifest.json contract read by quoteindex's loader."""
@@ -784,7 +833,7 @@ def ship(work: Path, out: Path, records: dict[str, dict], *, evaluate_scores: bo
         src = work / "models" / proc / f"{proc}.pt"
         if proc == "mwt" and not has_mwt:
             continue
-        shutil.copy2(src, final / f"{proc}.pt")
+        compact_model(src, final / f"{proc}.pt")
     shutil.copy2(work / "pretrain.pt", final / "pretrain.pt")
     (final / "resources.json").write_text("{}\n")
     (final / "manifest.json").write_text(json.dumps(manifest(records, None, has_mwt), indent=2))
