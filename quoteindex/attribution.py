@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from .annotations import Analysis, Word
+from .gender import first_name_gender
 from .lexicon import (REPORTING_NOUNS, FEMALE_TITLES, FIRST_PERSON, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_PRONOUNS,
                       PLURAL_PRONOUNS, RELATIVE_PRONOUNS, THING_PRONOUNS, TITLE_WORDS)
 from .quotes import Quote, find_quotes
@@ -43,7 +44,7 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
     """The speaker's head word for cue `v`, and the rule that found it."""
     for c in v.children:
         w = a.words[c]
-        if w.deprel in SUBJECT_RELS and not w.deprel.startswith("csubj"):
+        if w.deprel in SUBJECT_RELS and not w.deprel.startswith("csubj") and _nominal(w):
             if w.lemma in RELATIVE_PRONOUNS and v.deprel.startswith("acl") and v.head >= 0:
                 return a.words[v.head], "relative"
             if w.deprel == "nsubj:pass":
@@ -64,6 +65,18 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
                 return a.words[c], "possessor"
         if v.head >= 0:
             return subject_of(a, a.words[v.head], depth + 1) if depth < 2 else (None, "")
+    # "…,” Viguerie tells Breitbart News: the subject stands between the quote and the verb
+    if _before_verb_is_quote(a, v, gap=40):
+        run = nominal_run(a, v.i - 1, -1) if v.i > 0 else []
+        run = [w for w in run if w.upos in ("PROPN", "NOUN", "PRON")]
+        if run and a.text[max(0, run[0].start - 4):run[0].start].rstrip().endswith((",", "”", '"', "''", "’")):
+            return run[-1], "preceding"
+    # "Steve Coll, the dean of the school, said": a nominal before the verb the parser mislabelled
+    pre = [a.words[c] for c in v.children if a.words[c].start < v.start and _nominal(a.words[c])
+           and a.words[c].deprel in ("obl", "obj", "dep", "nmod", "appos", "iobj")
+           and not any(a.words[k].deprel == "case" for k in a.words[c].children)]
+    if pre:
+        return max(pre, key=lambda w: w.start), "preverbal"
     # "…,” said X: the parser may not call X the subject, nor find X's head
     nxt = v.i + 1
     while nxt < len(a.words) and a.words[nxt].upos == "ADV" and a.words[nxt].sent == v.sent:
@@ -102,9 +115,15 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
     return None, ""
 
 
-def _before_verb_is_quote(a: Analysis, v: Word) -> bool:
+def _nominal(w: Word) -> bool:
+    return w.upos in ("PROPN", "NOUN", "PRON", "NUM", "ADJ", "X", "DET") and any(ch.isalnum() for ch in w.text)
+
+
+def _before_verb_is_quote(a: Analysis, v: Word, gap: int = 6) -> bool:
     """True when the verb follows its content ("…,” said X" / "…, said X"), where inversion is normal."""
-    before = a.text[max(0, v.start - 6):v.start].rstrip()
+    before = a.text[max(0, v.start - gap):v.start].rstrip()
+    if gap > 6:
+        return any(m in before for m in (",”", ",\"", ",''", "?”", "!”", ",’"))
     return before.endswith((",", "”", '"', "''", "’", ":", "—", "-")) or v.i == a.sentences[v.sent][0]
 
 
@@ -202,17 +221,7 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
     if (ent is not None and ent.type in ORG_TYPES) or h.lemma in ORG_NOUNS:
         return _text(a, words), None, "organization"
     if h.upos == "PROPN":
-        run = [h]
-        for w in reversed([w for w in words if w.start < h.start]):
-            if w.upos == "PROPN" and w.i == run[0].i - 1 and not _is_possessed(a, w):
-                run.insert(0, w)
-            else:
-                break
-        for w in [w for w in words if w.start > h.start]:
-            if w.upos == "PROPN" and w.i == run[-1].i + 1:
-                run.append(w)
-            else:
-                break
+        run = propn_run(a, h)
         _, name_words = _title_strip(run)
         role = _text(a, _role_before(words, name_words[0].start))
         if words and words[0].lemma == "the" and not role:
@@ -223,6 +232,24 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
     if h.lemma in GROUP_NOUNS or "Number=Plur" in h.feats:
         return desc, None, "group"
     return desc, desc, "description"
+
+
+def propn_run(a: Analysis, h: Word) -> list[Word]:
+    """The adjacent proper nouns around h, as written, whatever the parse says."""
+    run = [h]
+    while run[0].i > 0:
+        w = a.words[run[0].i - 1]
+        if w.upos == "PROPN" and w.sent == h.sent and not _is_possessed(a, w) and w.text[:1].isupper():
+            run.insert(0, w)
+        else:
+            break
+    while run[-1].i + 1 < len(a.words) and not _is_possessed(a, run[-1]):
+        w = a.words[run[-1].i + 1]
+        if w.upos == "PROPN" and w.sent == h.sent and w.text[:1].isupper():
+            run.append(w)
+        else:
+            break
+    return run
 
 
 def _is_possessed(a: Analysis, w: Word) -> bool:
@@ -268,6 +295,15 @@ class DocumentSpeakers:
                 if name:
                     self.names.append(name)
                     self.people.append((e.start, name, a.words[e.words[-1]] if e.words else None))
+        # subjects the entity tagger missed ("Zelenskyy urged …")
+        ent_words = {j for e in a.entities for j in e.words}
+        for w in a.words:
+            if w.upos == "PROPN" and w.deprel.startswith("nsubj") and w.i not in ent_words:
+                _, name_words = _title_strip(propn_run(a, w))
+                name = a.text[name_words[0].start:name_words[-1].end] if name_words else ""
+                if name and name.lower() not in ("the",):
+                    self.names.append(name)
+                    self.people.append((w.start, name, w))
         self.gender: dict[str, str] = {}
         self.roles: dict[str, str] = {}
         self.types: dict[str, str] = {}
@@ -306,6 +342,10 @@ class DocumentSpeakers:
                 votes[name][g] += 1
         for name, v in votes.items():
             self.gender[name] = max(v, key=v.get)
+        for name in self.names:
+            full = self.full_name(name)
+            if full not in self.gender and first_name_gender(full):
+                self.gender[full] = first_name_gender(full)
 
     def _entity_name(self, e) -> str:
         ws = [self.a.words[j] for j in e.words]
@@ -381,7 +421,11 @@ _CONF = {"subject": 0.9, "according-to": 0.9, "inverted": 0.85, "adjacent": 0.75
 
 
 def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, last) -> None:
+    head = _person_in(a, head)
     words = mention_words(a, head)
+    if head.upos == "PROPN":
+        ids = {w.i for w in words} | {w.i for w in propn_run(a, head)}
+        words = [a.words[j] for j in range(min(ids), max(ids) + 1)]
     ent = next((e for e in a.entities if e.start <= head.start and head.end <= e.end and e.words), None)
     if ent is not None:
         ids = {w.i for w in words} | set(ent.words)
@@ -437,6 +481,20 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
             full = ds.full_name(name)
             q.speaker = full
             ds.types[full] = "person"
+
+
+def _person_in(a: Analysis, head: Word) -> Word:
+    """'Steve Coll, the dean of the school': a role noun whose phrase names the person."""
+    if head.upos != "NOUN" or head.ner != "O":
+        return head
+    for j in a.subtree(head.i):
+        w = a.words[j]
+        if w.ner in PERSON_TYPES and abs(w.start - head.start) < 80 and w.sent == head.sent \
+                and w.deprel not in ("nmod:poss",) and not _is_possessed(a, w):
+            ent = next((e for e in a.entities if e.start <= w.start < e.end and e.words), None)
+            if ent is not None:
+                return a.words[ent.words[-1]]
+    return head
 
 
 def _description_referent(ds: DocumentSpeakers, head: Word, last) -> str | None:

@@ -41,7 +41,7 @@ def speaker_links(datasette, database: str, speaker_id, count) -> Markup:
     base = datasette.urls.table(database, "quotes_view")
     return Markup(
         f'<a href="{base}?speaker_id={speaker_id}">{escape(count)} quotes</a> · '
-        f'<a href="{base}.csv?speaker_id={speaker_id}&_stream=on&_size=max">CSV</a>'
+        f'<a href="{base}.csv?speaker_id={speaker_id}&amp;_stream=on&amp;_size=max">CSV</a>'
     )
 
 

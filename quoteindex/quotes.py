@@ -52,23 +52,76 @@ def is_cue_verb(w: Word, lexicon=REPORTING_VERBS) -> bool:
         w.lemma == "accord" or w.text.lower() == "according")
 
 
+def _is_clause(a: Analysis, c: Word) -> bool:
+    """A finite clause: its own subject, or a complementiser ("that", "whether")."""
+    if c.upos not in ("VERB", "AUX", "ADJ", "NOUN", "PROPN"):
+        return False
+    for k in c.children:
+        w = a.words[k]
+        if w.deprel.startswith("nsubj") or (w.deprel == "mark" and w.lemma in ("that", "whether", "if")):
+            return True
+    return False
+
+
+def _after_verb(a: Analysis, v: Word, idx: list[int]) -> list[int]:
+    # material before the verb ("On Monday, X said …") is not what was said
+    return [j for j in idx if a.words[j].start > v.start]
+
+
 def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
-    """Word indices of the clause that `v` reports, and how it was found."""
+    """Word indices of the clause that `v` reports, and how it was found.
+
+    Relation labels are trusted first (ccomp); then any finite clause that follows the
+    verb and hangs off it, whatever the parser called it, since compact parsers often
+    label a reported clause conj, xcomp or parataxis.
+    """
     for c in v.children:
         cw = a.words[c]
         if cw.deprel in CONTENT_RELS and cw.sent == v.sent:
-            return [j for j in a.subtree(c)], "ccomp"
+            idx = a.subtree(c)
+            return (idx if cw.start < v.start else _after_verb(a, v, idx)), "ccomp"
+    for c in v.children:
+        cw = a.words[c]
+        if cw.start > v.start and cw.sent == v.sent and cw.deprel in ("xcomp", "conj", "parataxis", "advcl", "dep", "obj") \
+                and _is_clause(a, cw):
+            return _after_verb(a, v, a.subtree(c)), "clause"
     # "…, officials said": the reporting verb hangs off the clause it reports
-    if v.deprel in ("parataxis", "ccomp", "advcl") and v.head >= 0:
+    if v.deprel in ("parataxis", "ccomp", "advcl", "conj", "acl", "dep") and v.head >= 0:
         h = a.words[v.head]
-        if h.start < v.start and h.upos in ("VERB", "AUX", "ADJ", "NOUN", "PROPN") and not is_cue_verb(h):
+        tail = [w for w in a.words[v.i + 1:a.sentences[v.sent][1]] if w.upos != "PUNCT"]
+        at_end = len(tail) <= 6 and all(w.upos in ("PROPN", "NOUN", "ADJ", "DET", "ADV", "ADP", "NUM", "PRON") for w in tail)
+        before = a.text[max(0, v.start - 40):v.start]
+        if h.start < v.start and h.upos in ("VERB", "AUX", "ADJ", "NOUN", "PROPN") and not is_cue_verb(h) \
+                and (v.deprel in ("parataxis", "ccomp") or (at_end and "," in before)):
             inner = set(a.subtree(v.i))
-            return [j for j in a.subtree(h.i) if j not in inner], "inverted"
+            return [j for j in a.subtree(h.i) if j not in inner and a.words[j].start < v.start], "inverted"
     for c in v.children:
         cw = a.words[c]
         if cw.deprel == "parataxis" and cw.start < v.start and cw.upos in ("VERB", "AUX", "ADJ"):
             return a.subtree(c), "parataxis"
     return None
+
+
+def _without_other_reports(a: Analysis, v: Word, idx: list[int]) -> list[int]:
+    """Cut out a coordinated report by someone else ("…, but the Kremlin said …")."""
+    keep = set(idx)
+    removed: set[int] = set()
+    for j in idx:
+        w = a.words[j]
+        if j != v.i and w.deprel in ("conj", "parataxis") and w.upos == "VERB" and w.lemma in REPORTING_VERBS \
+                and any(a.words[k].deprel.startswith("nsubj") for k in w.children):
+            removed |= set(a.subtree(j))
+    if not removed:
+        return idx
+    keep -= removed
+    # a contiguous span: stop at the first removed word after the clause start
+    ordered = sorted(keep)
+    out = []
+    for k in ordered:
+        if out and k != out[-1] + 1 and any(x in removed for x in range(out[-1] + 1, k)):
+            break
+        out.append(k)
+    return out
 
 
 def _span(a: Analysis, idx: list[int]) -> tuple[int, int] | None:
@@ -108,6 +161,7 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
         if not got:
             continue
         idx, how = got
+        idx = _without_other_reports(a, v, idx)
         idx = [j for j in idx if a.words[j].sent == v.sent or _in_marks(a.words[j], marked)]
         if len(idx) < 3 or not _has_verb(a, idx):
             continue
