@@ -55,6 +55,7 @@ class Analysis:
     sentences: list[tuple[int, int]]  # word index ranges [first, last+1)
     paragraphs: list[tuple[int, int]]  # character spans of non-empty lines
     entities: list[Entity]
+    quoted: set[int] = field(default_factory=set)  # words inside quotation marks, set by `quotes`
 
     def paragraph_of(self, offset: int) -> int:
         starts = [s for s, _ in self.paragraphs]

@@ -42,9 +42,12 @@ class Referent:
 
 def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
     """The speaker's head word for cue `v`, and the rule that found it."""
+    between = _between_quote_and_verb(a, v)
+    if between is not None:
+        return between, "preceding"
     for c in v.children:
         w = a.words[c]
-        if w.deprel in SUBJECT_RELS and not w.deprel.startswith("csubj") and _nominal(w):
+        if w.deprel in SUBJECT_RELS and not w.deprel.startswith("csubj") and _nominal(w) and w.i not in a.quoted:
             if w.lemma in RELATIVE_PRONOUNS and v.deprel.startswith("acl") and v.head >= 0:
                 return a.words[v.head], "relative"
             if w.deprel == "nsubj:pass":
@@ -59,7 +62,7 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
                 if j + 1 == v.i or all(x.upos in ("ADV", "AUX", "PART") for x in a.words[j + 1:v.i]):
                     w = a.words[j]
             return w, "subject"
-    if v.upos == "NOUN":  # "in a statement, X …" / "X's statement"
+    if v.upos == "NOUN" and v.lemma in REPORTING_NOUNS:  # "in a statement, X …" / "X's statement"
         for c in v.children:
             if a.words[c].deprel in ("nmod:poss",):
                 return a.words[c], "possessor"
@@ -102,6 +105,15 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
             w, how = subject_of(a, h, depth + 1)
             if w is not None:
                 return w, "shared-subject"
+    # "Sanders said …" with the subject mislabelled: the nominal right before the verb
+    j = v.i - 1
+    while j >= a.sentences[v.sent][0] and a.words[j].upos in ("ADV", "AUX", "PART") and a.words[j].text.lower() != "not":
+        j -= 1
+    if j >= a.sentences[v.sent][0] and a.words[j].i not in a.quoted and _nominal(a.words[j]) \
+            and a.words[j].upos in ("PROPN", "NOUN", "PRON") and not _temporal(a.words[j]):
+        return a.words[j], "left-adjacent"
+    if not _before_verb_is_quote(a, v):
+        return None, ""
     # inverted subject the parser attached elsewhere: the noun right after the verb
     nxt = [w for w in a.words[v.i + 1:v.i + 6] if w.sent == v.sent]
     for w in nxt:
@@ -115,8 +127,47 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
     return None, ""
 
 
+_CLOSERS = ("”", '"', "''", "’", "»")
+
+
+def _between_quote_and_verb(a: Analysis, v: Word) -> Word | None:
+    """'“…,” Viguerie tells …' / '“…,” Butz, 49, told …' / '“…,” she said': the name between the marks and the verb."""
+    lo = a.sentences[v.sent][0]
+    j = v.i - 1
+    while j >= lo and j >= v.i - 8 and a.words[j].text not in _CLOSERS and a.words[j].i not in a.quoted:
+        j -= 1
+    if j < lo or j < v.i - 8 or not (a.words[j].text in _CLOSERS or a.words[j].i in a.quoted):
+        return None
+    span = [w for w in a.words[j + 1:v.i] if w.i not in a.quoted]
+    if not span or any(w.upos in ("VERB", "AUX", "SCONJ") for w in span):
+        return None
+    if span[0].upos == "PRON" and span[0].text.lower() in PERSON_PRONOUNS.keys() | PLURAL_PRONOUNS | THING_PRONOUNS:
+        return span[0]
+    run = []
+    for w in span:
+        if w.upos in ("PROPN", "NOUN", "ADJ", "DET", "PART") or w.text in (".",):
+            run.append(w)
+        elif run:
+            break
+    heads = [w for w in run if w.upos in ("PROPN", "NOUN")]
+    if not heads:
+        return None
+    propns = [w for w in heads if w.upos == "PROPN"]
+    return propns[-1] if propns else heads[-1]
+
+
+_TEMPORAL = frozenset("""monday tuesday wednesday thursday friday saturday sunday today yesterday tonight week weeks
+month months year years day days ago morning evening night afternoon weekend time january february march april may
+june july august september october november december""".split())
+
+
+def _temporal(w: Word) -> bool:
+    return w.lemma in _TEMPORAL or w.text.lower() in _TEMPORAL
+
+
 def _nominal(w: Word) -> bool:
-    return w.upos in ("PROPN", "NOUN", "PRON", "NUM", "ADJ", "X", "DET") and any(ch.isalnum() for ch in w.text)
+    return w.upos in ("PROPN", "NOUN", "PRON", "NUM", "ADJ", "X", "DET") and any(ch.isalnum() for ch in w.text) \
+        and not _temporal(w) and w.lemma not in RELATIVE_PRONOUNS - {"who"}
 
 
 def _before_verb_is_quote(a: Analysis, v: Word, gap: int = 6) -> bool:
@@ -247,6 +298,9 @@ def propn_run(a: Analysis, h: Word) -> list[Word]:
         w = a.words[run[-1].i + 1]
         if w.upos == "PROPN" and w.sent == h.sent and w.text[:1].isupper():
             run.append(w)
+        elif w.text == "-" and w.start == run[-1].end and run[-1].i + 2 < len(a.words) \
+                and a.words[run[-1].i + 2].text[:1].isupper() and a.words[run[-1].i + 2].start == w.end:
+            run.extend([w, a.words[run[-1].i + 2]])  # Sun-Times, Mark-Viverito
         else:
             break
     return run
@@ -290,7 +344,7 @@ class DocumentSpeakers:
         self.people: list[tuple[int, str, Word | None]] = []  # (offset, name, head)
         self.names: list[str] = []
         for e in a.entities:
-            if e.type in PERSON_TYPES:
+            if e.type in PERSON_TYPES and not (e.words and e.words[0] in a.quoted):
                 name = self._entity_name(e)
                 if name:
                     self.names.append(name)
@@ -298,7 +352,8 @@ class DocumentSpeakers:
         # subjects the entity tagger missed ("Zelenskyy urged …")
         ent_words = {j for e in a.entities for j in e.words}
         for w in a.words:
-            if w.upos == "PROPN" and w.deprel.startswith("nsubj") and w.i not in ent_words:
+            if w.upos == "PROPN" and w.deprel.startswith("nsubj") and w.i not in ent_words and w.i not in a.quoted \
+                    and w.text[:1].isupper():
                 _, name_words = _title_strip(propn_run(a, w))
                 name = a.text[name_words[0].start:name_words[-1].end] if name_words else ""
                 if name and name.lower() not in ("the",):
@@ -416,7 +471,7 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
     return quotes
 
 
-_CONF = {"subject": 0.9, "according-to": 0.9, "inverted": 0.85, "adjacent": 0.75, "relative": 0.85, "agent": 0.85,
+_CONF = {"left-adjacent": 0.75, "preceding": 0.85, "preverbal": 0.7, "subject": 0.9, "according-to": 0.9, "inverted": 0.85, "adjacent": 0.75, "relative": 0.85, "agent": 0.85,
          "shared-subject": 0.75, "possessor": 0.7, "participle": 0.7}
 
 

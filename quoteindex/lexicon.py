@@ -83,3 +83,23 @@ campaign company firm group organization organisation union association army mil
 kremlin house senate congress parliament cabinet embassy bank board newspaper daily paper network channel
 agency bureau institute foundation university school hospital club team league network station regime
 """.split())
+
+
+_IRREGULAR = {"say": ["said", "says"], "tell": ["told", "tells"], "write": ["wrote", "written", "writes"],
+              "swear": ["swore", "sworn"], "speak": ["spoke", "spoken"]}
+
+
+def verb_forms(lemmas: frozenset[str]) -> frozenset[str]:
+    """Inflected forms of regular and common irregular verbs: a tagger may call 'concludes' a noun."""
+    out: set[str] = set()
+    for v in lemmas:
+        out.update(_IRREGULAR.get(v, []))
+        stem = v[:-1] if v.endswith("e") else v
+        out.update({v, v + "s", v + "es", stem + "ed", stem + "ing"})
+        if v.endswith("y") and not v.endswith(("ay", "ey", "oy")):
+            out.update({v[:-1] + "ies", v[:-1] + "ied"})
+    return frozenset(out)
+
+
+REPORTING_FORMS = verb_forms(REPORTING_VERBS)
+FRAGMENT_FORMS = verb_forms(FRAGMENT_VERBS)

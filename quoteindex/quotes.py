@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .annotations import Analysis, Word
-from .lexicon import FRAGMENT_VERBS, REPORTING_NOUNS, REPORTING_VERBS
+from .lexicon import FRAGMENT_VERBS, REPORTING_NOUNS, REPORTING_VERBS, verb_forms
 from .marks import MarkedSpan, find_marked_spans, word_count
 
 CONTENT_RELS = ("ccomp",)
@@ -48,8 +48,14 @@ def _in_marks(w: Word, spans: list[MarkedSpan]) -> bool:
 
 
 def is_cue_verb(w: Word, lexicon=REPORTING_VERBS) -> bool:
-    return w.upos in ("VERB", "AUX", "NOUN") and w.lemma in lexicon and not (w.upos == "NOUN" and w.lemma not in REPORTING_NOUNS | {"tweet", "post"}) or (
-        w.lemma == "accord" or w.text.lower() == "according")
+    """A reporting verb, also when the tagger mistook it for a noun after a quote ("…,” Viguerie concludes)."""
+    if w.text.lower() == "according" or w.lemma == "accord":
+        return True
+    if w.upos in ("VERB", "AUX") and w.lemma in lexicon:
+        return True
+    if w.upos in ("NOUN", "PROPN", "ADJ") and w.text.lower() in verb_forms(lexicon) and w.text.lower() != w.lemma:
+        return not (w.lemma in REPORTING_NOUNS and w.text.lower() in ("statement", "remarks", "comments"))
+    return w.upos == "NOUN" and w.lemma in REPORTING_NOUNS | {"tweet", "post"} and w.lemma in lexicon
 
 
 def _is_clause(a: Analysis, c: Word) -> bool:
@@ -99,6 +105,36 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
         cw = a.words[c]
         if cw.deprel == "parataxis" and cw.start < v.start and cw.upos in ("VERB", "AUX", "ADJ"):
             return a.subtree(c), "parataxis"
+    return linear_content(a, v)
+
+
+def linear_content(a: Analysis, v: Word) -> tuple[list[int], str] | None:
+    """Word order when the parse gives nothing: "X said (that) CLAUSE." and "CLAUSE, X said."."""
+    lo, hi = a.sentences[v.sent]
+    tail = [w for w in a.words[v.i + 1:hi] if w.i not in a.quoted or True]
+    body = [w for w in tail if w.upos != "PUNCT"]
+    # "…, commentators noted." — the verb closes the sentence after a comma and its subject
+    if len(body) <= 5 and all(w.upos in ("PROPN", "NOUN", "ADJ", "DET", "ADV", "ADP", "NUM", "PRON") for w in body):
+        j = v.i - 1
+        while j > lo and a.words[j].upos in ("PROPN", "NOUN", "ADJ", "DET", "PRON", "ADV", "NUM", "PART"):
+            j -= 1
+        if j > lo and a.words[j].text == ",":
+            idx = list(range(lo, j))
+            if len(idx) >= 4 and any(a.words[k].upos in ("VERB", "AUX") for k in idx):
+                return idx, "linear-before"
+        return None
+    # "X said (on Tuesday) that CLAUSE" / "X said he expected …"
+    k = 0
+    that = next((n for n, w in enumerate(tail[:7]) if w.lemma == "that" and w.upos in ("SCONJ", "PRON", "DET")), None)
+    if that is not None and all(w.upos not in ("VERB", "AUX") for w in tail[:that]):
+        k = that + 1
+    elif tail and tail[0].upos in ("PRON", "PROPN", "DET") and tail[0].text.lower() not in ("it", "this", "what"):
+        k = 0
+    else:
+        return None
+    clause = [w for w in tail[k:] if not (w.upos == "PUNCT" and w.i == hi - 1)]
+    if len(clause) >= 3 and any(w.upos in ("VERB", "AUX") for w in clause[:8]):
+        return [w.i for w in clause], "linear-after"
     return None
 
 
@@ -127,7 +163,8 @@ def _without_other_reports(a: Analysis, v: Word, idx: list[int]) -> list[int]:
 def _span(a: Analysis, idx: list[int]) -> tuple[int, int] | None:
     """Character span of words, trimmed of edge punctuation and a leading `that`."""
     ws = sorted((a.words[j] for j in idx), key=lambda w: w.start)
-    while ws and (ws[0].upos in _EDGE_DROP or (ws[0].deprel == "mark" and ws[0].lemma in ("that", "whether", "if"))):
+    while ws and (ws[0].upos in _EDGE_DROP or (ws[0].deprel == "mark" and ws[0].lemma in ("that", "whether", "if"))
+                  or (ws[0].text.lower() == "that" and len(ws) > 1 and ws[1].upos in ("PRON", "PROPN", "DET", "NUM"))):
         ws.pop(0)
     while ws and ws[-1].upos in _EDGE_DROP and ws[-1].text not in ("”", '"', "’", "''"):
         ws.pop()
@@ -304,6 +341,7 @@ def _sentence_like(a: Analysis, m: MarkedSpan) -> bool:
 def find_quotes(a: Analysis) -> list[Quote]:
     """All quotations in the document, in text order, overlapping duplicates removed."""
     marked = find_marked_spans(a.text)
+    a.quoted = {w.i for w in a.words if _in_marks(w, marked)}
     quotes: list[Quote] = []
     claimed: list[tuple[int, int]] = []
     for q in reported_clauses(a, marked):
