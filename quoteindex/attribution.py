@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .annotations import Analysis, Word
 from .gender import first_name_gender
-from .lexicon import (REPORTING_NOUNS, FEMALE_TITLES, FIRST_PERSON, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_PRONOUNS,
+from .lexicon import (REPORTING_VERBS, REPORTING_NOUNS, FEMALE_TITLES, FIRST_PERSON, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_PRONOUNS,
                       PLURAL_PRONOUNS, RELATIVE_PRONOUNS, THING_PRONOUNS, TITLE_WORDS)
 from .quotes import Quote, find_quotes
 
@@ -42,7 +42,7 @@ class Referent:
 
 def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
     """The speaker's head word for cue `v`, and the rule that found it."""
-    between = _between_quote_and_verb(a, v)
+    between = _between_quote_and_verb(a, v) or _parenthetical(a, v)
     if between is not None:
         return between, "preceding"
     for c in v.children:
@@ -165,9 +165,34 @@ def _temporal(w: Word) -> bool:
     return w.lemma in _TEMPORAL or w.text.lower() in _TEMPORAL
 
 
+def _parenthetical(a: Analysis, v: Word) -> Word | None:
+    """'The golf industry, she said, is …': the speaker sits between commas with the verb."""
+    if v.i + 1 >= len(a.words) or a.words[v.i + 1].text != ",":
+        return None
+    j = v.i - 1
+    while j >= 0 and a.words[j].upos in ("PRON", "PROPN", "NOUN", "ADJ", "DET", "ADV") and v.i - j <= 5:
+        j -= 1
+    if j < 0 or a.words[j].text != "," or j == v.i - 1 or a.words[j].sent != v.sent:
+        return None
+    span = a.words[j + 1:v.i]
+    heads = [w for w in span if w.upos in ("PRON", "PROPN", "NOUN")]
+    return heads[-1] if heads else None
+
+
 def _nominal(w: Word) -> bool:
     return w.upos in ("PROPN", "NOUN", "PRON", "NUM", "ADJ", "X", "DET") and any(ch.isalnum() for ch in w.text) \
         and not _temporal(w) and w.lemma not in RELATIVE_PRONOUNS - {"who"}
+
+
+def _plausible_person(a: Analysis, idx: list[int]) -> bool:
+    """Weak taggers call 'Republicans', 'the Post' or 'Aral Sea' people: not as pronoun antecedents."""
+    ws = [a.words[j] for j in idx]
+    if any("Number=Plur" in w.feats or w.xpos == "NNPS" for w in ws):
+        return False
+    if any(w.lemma in ORG_NOUNS or w.lemma in GROUP_NOUNS or w.lemma in ("sea", "river", "street", "post", "tv", "news")
+           for w in ws):
+        return False
+    return any(ch.isalpha() and ch.islower() for ch in ws[-1].text)
 
 
 def _before_verb_is_quote(a: Analysis, v: Word, gap: int = 6) -> bool:
@@ -299,7 +324,7 @@ def propn_run(a: Analysis, h: Word) -> list[Word]:
         if w.upos == "PROPN" and w.sent == h.sent and w.text[:1].isupper():
             run.append(w)
         elif w.text == "-" and w.start == run[-1].end and run[-1].i + 2 < len(a.words) \
-                and a.words[run[-1].i + 2].text[:1].isupper() and a.words[run[-1].i + 2].start == w.end:
+                and a.words[run[-1].i + 2].text[:1].isalpha() and a.words[run[-1].i + 2].start == w.end:
             run.extend([w, a.words[run[-1].i + 2]])  # Sun-Times, Mark-Viverito
         else:
             break
@@ -346,19 +371,29 @@ class DocumentSpeakers:
         for e in a.entities:
             if e.type in PERSON_TYPES and not (e.words and e.words[0] in a.quoted):
                 name = self._entity_name(e)
-                if name:
+                if name and _plausible_person(a, e.words):
                     self.names.append(name)
                     self.people.append((e.start, name, a.words[e.words[-1]] if e.words else None))
-        # subjects the entity tagger missed ("Zelenskyy urged …")
+        # names the entity tagger missed: a capitalised run that opens with a common first name,
+        # or that is the subject of a reporting verb ("Zelenskyy urged …")
         ent_words = {j for e in a.entities for j in e.words}
+        seen: set[int] = set()
         for w in a.words:
-            if w.upos == "PROPN" and w.deprel.startswith("nsubj") and w.i not in ent_words and w.i not in a.quoted \
-                    and w.text[:1].isupper():
-                _, name_words = _title_strip(propn_run(a, w))
-                name = a.text[name_words[0].start:name_words[-1].end] if name_words else ""
-                if name and name.lower() not in ("the",):
-                    self.names.append(name)
-                    self.people.append((w.start, name, w))
+            if w.upos != "PROPN" or w.i in ent_words or w.i in a.quoted or w.i in seen or not w.text[:1].isupper():
+                continue
+            run = propn_run(a, w)
+            seen.update(x.i for x in run)
+            _, name_words = _title_strip(run)
+            if not name_words or any(_temporal(x) for x in name_words):
+                continue
+            name = a.text[name_words[0].start:name_words[-1].end]
+            reporting = any(x.deprel.startswith("nsubj") and x.head >= 0 and a.words[x.head].lemma in REPORTING_VERBS
+                            for x in name_words)
+            if first_name_gender(name) or (reporting and len(name_words) >= 1):
+                self.names.append(name)
+                self.people.append((name_words[0].start, name, name_words[-1]))
+        self.speakers: dict[str, int] = {}  # person speakers so far -> how many quotes
+        self.subjects: set[int] = {w.i for w in a.words if w.deprel.startswith("nsubj")}
         self.gender: dict[str, str] = {}
         self.roles: dict[str, str] = {}
         self.types: dict[str, str] = {}
@@ -425,20 +460,41 @@ class DocumentSpeakers:
                 self.gender.setdefault(name, "m")
 
     def person_before(self, offset: int, gender: str | None, last_speaker: tuple[str, int] | None) -> str | None:
-        """The person a pronoun at `offset` most likely refers to."""
-        para = self.a.paragraph_of(offset)
-        if last_speaker is not None:
-            name, at = last_speaker
-            if self.types.get(name) == "person" and para - self.a.paragraph_of(at) <= 1 \
-                    and (gender is None or self.gender.get(name) in (None, gender)):
-                return name
-        for start, name, _ in sorted(self.people, key=lambda p: p[0], reverse=True):
+        """The person a pronoun at `offset` most likely refers to.
+
+        Candidates are the people named before it outside quotations; the score favours
+        recency (in sentences), people already quoted (news keeps quoting the same
+        source), subjects, and the previous speaker; a known other gender rules one out.
+        """
+        here = self.a.word_at(offset)
+        here_sent = here.sent if here else 0
+        best: tuple[float, str] | None = None
+        seen: dict[str, float] = {}
+        for start, name, head in self.people:
             if start >= offset:
                 continue
             full = self.full_name(name)
-            if gender is None or self.gender.get(full) in (None, gender):
-                return full
-        return last_speaker[0] if last_speaker else None
+            if gender is not None and self.gender.get(full) not in (None, gender):
+                continue
+            sent = head.sent if head is not None else here_sent
+            score = -1.0 * min(here_sent - sent, 30)
+            if head is not None and head.i in self.subjects:
+                score += 1.5
+            score += 3.0 * min(self.speakers.get(full, 0), 2)
+            if last_speaker is not None and full == last_speaker[0]:
+                score += 2.0
+            if self.gender.get(full) == gender and gender is not None:
+                score += 1.0
+            if score > seen.get(full, -1e9):
+                seen[full] = score
+        for full, score in seen.items():
+            if best is None or score > best[0]:
+                best = (score, full)
+        if best is not None:
+            return best[1]
+        if last_speaker and (gender is None or self.gender.get(last_speaker[0]) in (None, gender)):
+            return last_speaker[0]
+        return None
 
 
 def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
@@ -527,6 +583,7 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
             ds.roles[full] = role
         ds.types[full] = "person"
         ds.people.append((head.start, full, head))
+        ds.speakers[full] = ds.speakers.get(full, 0) + 1
         q.speaker, q.speaker_type, q.role = full, "person", role or ds.roles.get(full)
         return
     if name:
