@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .annotations import Analysis, Word
 from .gender import first_name_gender
-from .lexicon import (REPORTING_VERBS, REPORTING_NOUNS, FEMALE_TITLES, FIRST_PERSON, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_PRONOUNS,
+from .lexicon import (PERSON_NOUNS, ROLE_WORDS, REPORTING_VERBS, REPORTING_NOUNS, FEMALE_TITLES, FIRST_PERSON, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_PRONOUNS,
                       PLURAL_PRONOUNS, RELATIVE_PRONOUNS, THING_PRONOUNS, TITLE_WORDS)
 from .quotes import Quote, find_quotes
 
@@ -95,7 +95,7 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
         w = a.words[c]
         if w.start > v.start and w.deprel in INVERTED_RELS and w.upos in ("PROPN", "NOUN") \
                 and w.sent == v.sent and (w.start - v.end) < 40 and w.lemma not in REPORTING_NOUNS \
-                and _before_verb_is_quote(a, v):
+                and not any(a.words[k].deprel == "case" for k in w.children) and _before_verb_is_quote(a, v):
             return w, "inverted"
     if v.head >= 0 and depth < 3 and v.deprel in ("xcomp", "advcl", "conj", "ccomp", "parataxis", "acl", "advcl:relcl"):
         h = a.words[v.head]
@@ -134,12 +134,18 @@ def _between_quote_and_verb(a: Analysis, v: Word) -> Word | None:
     """'“…,” Viguerie tells …' / '“…,” Butz, 49, told …' / '“…,” she said': the name between the marks and the verb."""
     lo = a.sentences[v.sent][0]
     j = v.i - 1
-    while j >= lo and j >= v.i - 8 and a.words[j].text not in _CLOSERS and a.words[j].i not in a.quoted:
+    while j >= lo and j >= v.i - 25 and a.words[j].text not in _CLOSERS and a.words[j].i not in a.quoted:
         j -= 1
-    if j < lo or j < v.i - 8 or not (a.words[j].text in _CLOSERS or a.words[j].i in a.quoted):
+    if j < lo or j < v.i - 25 or not (a.words[j].text in _CLOSERS or a.words[j].i in a.quoted):
         return None
     span = [w for w in a.words[j + 1:v.i] if w.i not in a.quoted]
-    if not span or any(w.upos in ("VERB", "AUX", "SCONJ") for w in span):
+    if not span:
+        return None
+    # beyond the first phrase only an aside may stand: ", founder of …," / ", who …,"
+    first_comma = next((k for k, w in enumerate(span) if w.text in (",", "(", "—")), len(span))
+    if any(w.upos in ("VERB", "AUX", "SCONJ") for w in span[:first_comma]):
+        return None
+    if first_comma < len(span) and a.text[span[-1].end:v.start].strip() != "" and span[-1].text != ",":
         return None
     if span[0].upos == "PRON" and span[0].text.lower() in PERSON_PRONOUNS.keys() | PLURAL_PRONOUNS | THING_PRONOUNS:
         return span[0]
@@ -319,10 +325,21 @@ def propn_run(a: Analysis, h: Word) -> list[Word]:
             run.insert(0, w)
         else:
             break
+    while run[0].i > 0:  # "Gov. Terry", "J. Trump": an abbreviation's period splits the run
+        w = a.words[run[0].i - 1]
+        if w.text == "." and w.end == run[0].start - 1 and w.i > 0 and a.words[w.i - 1].upos == "PROPN" \
+                and a.words[w.i - 1].end == w.start and w.sent == h.sent and a.words[w.i - 1].sent == h.sent \
+                and len(a.words[w.i - 1].text) <= 4:
+            run[:0] = [a.words[w.i - 1], w]
+        else:
+            break
     while run[-1].i + 1 < len(a.words) and not _is_possessed(a, run[-1]):
         w = a.words[run[-1].i + 1]
         if w.upos == "PROPN" and w.sent == h.sent and w.text[:1].isupper():
             run.append(w)
+        elif w.text == "." and w.start == run[-1].end and len(run[-1].text) <= 4 and run[-1].i + 2 < len(a.words) \
+                and a.words[run[-1].i + 2].upos == "PROPN" and a.words[run[-1].i + 2].sent == h.sent:
+            run.extend([w, a.words[run[-1].i + 2]])
         elif w.text == "-" and w.start == run[-1].end and run[-1].i + 2 < len(a.words) \
                 and a.words[run[-1].i + 2].text[:1].isalpha() and a.words[run[-1].i + 2].start == w.end:
             run.extend([w, a.words[run[-1].i + 2]])  # Sun-Times, Mark-Viverito
@@ -619,6 +636,9 @@ def _description_referent(ds: DocumentSpeakers, head: Word, last) -> str | None:
             return name
     if head.text[:1].isupper() and head.upos in ("PROPN", "ADJ", "NOUN") and last and last[3] == "person":
         return last[0]  # "the Republican", "the Democrat"
+    if noun in ROLE_WORDS or noun in PERSON_NOUNS:
+        # "the senator", "the cautious candidate", "the diplomat": the person the article is about
+        return ds.person_before(head.start, None, (last[0], last[1]) if last and last[3] == "person" else None)
     return None
 
 

@@ -26,7 +26,8 @@ DIRECTIVE_VERBS = frozenset("urge ask order instruct tell warn advise call encou
 # Nouns that head an attribution ("in a statement", "in an interview with").
 REPORTING_NOUNS = frozenset("""
 statement interview remarks remark comment comments post tweet message speech address letter briefing
-conference testimony announcement email op-ed column report posting
+conference testimony announcement email op-ed column report posting analysis note memo essay blog
+interview
 """.split())
 
 PERSON_PRONOUNS = {
@@ -103,3 +104,12 @@ def verb_forms(lemmas: frozenset[str]) -> frozenset[str]:
 
 REPORTING_FORMS = verb_forms(REPORTING_VERBS)
 FRAGMENT_FORMS = verb_forms(FRAGMENT_VERBS)
+
+# Singular nouns that describe a person ("the candidate", "the diplomat").
+PERSON_NOUNS = frozenset("""
+candidate diplomat politician lawmaker senator congressman congresswoman billionaire businessman businesswoman
+mogul actor actress singer star author writer novelist activist lawyer attorney official executive economist
+analyst professor scientist researcher doctor spokesman spokeswoman nominee frontrunner front-runner incumbent
+challenger veteran strategist adviser advisor aide founder owner chairman chairwoman president minister leader
+man woman
+""".split())
