@@ -7,9 +7,9 @@ REPORTING_VERBS = frozenset("""
 say tell add claim warn insist deny acknowledge note stress argue suggest confirm announce write post tweet
 report explain state declare assert maintain contend reply respond answer ask inquire remark comment observe
 reveal disclose admit concede allege charge accuse complain predict promise vow pledge swear assure reassure
-inform notify remind caution urge recommend propose conclude testify recall repeat reiterate emphasize emphasise
-underline mention point counter retort quip joke boast brag lament muse speculate estimate forecast
-indicate signal hint imply acknowledge affirm reaffirm concur agree disagree dispute contest object protest
+inform notify remind caution urge recommend conclude testify recall repeat reiterate emphasize emphasise
+underline point counter retort quip joke boast brag lament muse speculate estimate forecast
+indicate signal hint imply acknowledge affirm reaffirm dispute contest object protest
 demand order instruct advise threaten guarantee grumble whisper shout yell scream cry exclaim chant
 announce proclaim declare broadcast publish blog message text email telegraph
 """.split())

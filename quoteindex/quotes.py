@@ -123,7 +123,9 @@ def linear_content(a: Analysis, v: Word) -> tuple[list[int], str] | None:
             if len(idx) >= 4 and any(a.words[k].upos in ("VERB", "AUX") for k in idx):
                 return idx, "linear-before"
         return None
-    # "X said (on Tuesday) that CLAUSE" / "X said he expected …"
+    # "X said (on Tuesday) that CLAUSE" / "X said he expected …"; not "…,” said X, a broker who …"
+    if a.text[max(0, v.start - 3):v.start].rstrip().endswith((",", "”", '"', "''", "’")):
+        return None
     k = 0
     that = next((n for n, w in enumerate(tail[:7]) if w.lemma == "that" and w.upos in ("SCONJ", "PRON", "DET")), None)
     if that is not None and all(w.upos not in ("VERB", "AUX") for w in tail[:that]):
@@ -199,6 +201,9 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
             continue
         idx, how = got
         idx = _without_other_reports(a, v, idx)
+        first = min(idx, default=None)
+        if first is not None and a.words[first].lemma in ("who", "which", "whom", "whose"):
+            continue  # a relative clause about the speaker, not what they said
         idx = [j for j in idx if a.words[j].sent == v.sent or _in_marks(a.words[j], marked)]
         if len(idx) < 3 or not _has_verb(a, idx):
             continue
