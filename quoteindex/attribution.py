@@ -297,7 +297,7 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
         return None, None, "pronoun"
     ent = next((e for e in a.entities if e.start <= h.start and h.end <= e.end), None)
     if ent is not None and ent.type in PERSON_TYPES and ent.words:
-        _, name_words = _title_strip([a.words[j] for j in ent.words])
+        _, name_words = _title_strip(_with_run(a, [a.words[j] for j in ent.words]))
         name = re.sub(r"(’s|'s)$", "", _text(a, name_words) or "").strip() or None
         return name, _text(a, _role_before(words, name_words[0].start)), "person"
     if (ent is not None and ent.type in ORG_TYPES) or h.lemma in ORG_NOUNS:
@@ -346,6 +346,15 @@ def propn_run(a: Analysis, h: Word) -> list[Word]:
         else:
             break
     return run
+
+
+def _with_run(a: Analysis, ws: list[Word]) -> list[Word]:
+    """An entity's words extended to the whole proper-noun run (a weak tagger stops at 'Mayor Laura')."""
+    if not ws or ws[-1].upos != "PROPN":
+        return ws
+    run = propn_run(a, ws[-1])
+    ids = sorted({w.i for w in ws} | {w.i for w in run})
+    return [a.words[j] for j in range(ids[0], ids[-1] + 1)]
 
 
 def _is_possessed(a: Analysis, w: Word) -> bool:
@@ -455,7 +464,7 @@ class DocumentSpeakers:
                 self.gender[full] = first_name_gender(full)
 
     def _entity_name(self, e) -> str:
-        ws = [self.a.words[j] for j in e.words]
+        ws = _with_run(self.a, [self.a.words[j] for j in e.words])
         _, name_words = _title_strip(ws) if ws else ([], [])
         name = self.a.text[name_words[0].start:name_words[-1].end] if name_words else e.text
         return re.sub(r"(’s|'s)$", "", name).strip()

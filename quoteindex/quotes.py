@@ -292,6 +292,8 @@ def _verb_candidates(a: Analysis, span: MarkedSpan, marked: list[MarkedSpan], le
             continue
         if not (is_cue_verb(w, lexicon) or w.lemma in REPORTING_NOUNS and w.upos == "NOUN"):
             continue
+        if a.text[max(0, w.start - 3):w.start].lower().endswith(("so-", "so ")):
+            continue  # "a so-called “buffer zone”" marks a term, not a quotation
         if w.end <= span.open_at:
             dist = span.open_at - w.end
             between = a.text[w.end:span.open_at]

@@ -1,0 +1,63 @@
+"""Attribution rules on short made-up news passages (not from any evaluation set)."""
+
+import pytest
+
+from quoteindex.annotations import analyse, stanza_text
+from quoteindex.attribution import extract
+
+
+@pytest.fixture(scope="module")
+def quotes_of(nlp):
+    def run(text):
+        t, back = stanza_text(text)
+        a = analyse(nlp(t), text, back)
+        return [(text[q.start:q.end], q) for q in extract(a)]
+    return run
+
+
+def by_text(quotes, fragment):
+    return next(q for t, q in quotes if fragment in t)
+
+
+def test_inverted_cue_with_title_and_role(quotes_of):
+    qs = quotes_of("“We will rebuild the bridge by spring,” said Transport Minister Anna Kowalska.")
+    q = by_text(qs, "rebuild the bridge")
+    assert q.kind == "direct" and q.speaker == "Anna Kowalska" and q.cue_text == "said"
+    assert "Minister" in (q.role or "")
+
+
+def test_quote_split_by_its_attribution_keeps_the_speaker(quotes_of):
+    qs = quotes_of("“The talks were useful,” Peter Novak said, “but nothing is agreed yet.”")
+    assert by_text(qs, "talks were useful").speaker == "Peter Novak"
+    assert by_text(qs, "nothing is agreed").speaker == "Peter Novak"
+
+
+def test_pronoun_resolves_to_the_named_person(quotes_of):
+    text = ("Mayor Laura Bennett opened the new library on Monday.\n\n"
+            "“Books change lives,” she said.")
+    assert by_text(quotes_of(text), "Books change lives").speaker == "Laura Bennett"
+
+
+def test_reported_speech_with_that(quotes_of):
+    qs = quotes_of("The company said that its profits had doubled in the last quarter.")
+    q = by_text(qs, "profits had doubled")
+    assert q.kind == "indirect" and q.speaker == "The company"
+    assert not (qs[0][0].startswith("that "))
+
+
+def test_mixed_quotation_is_one_quote_with_the_clause_speaker(quotes_of):
+    qs = quotes_of("John Carter said the plan was “a serious mistake” and should be dropped.")
+    q = by_text(qs, "serious mistake")
+    assert q.kind == "mixed" and q.speaker == "John Carter"
+
+
+def test_continuation_paragraph_keeps_the_speaker(quotes_of):
+    text = ("“We have done everything we could,” said coach Mark Ellis.\n\n"
+            "“The players gave all they had. Next season will be different.”")
+    assert by_text(quotes_of(text), "players gave all").speaker == "Mark Ellis"
+
+
+def test_scare_quotes_get_low_confidence(quotes_of):
+    qs = quotes_of("The army set up a so-called “buffer zone” along the border last year.")
+    q = by_text(qs, "buffer zone")
+    assert q.confidence < 0.3
