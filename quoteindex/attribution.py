@@ -532,7 +532,7 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
         head: Word | None = None
         how = ""
         if q.source is not None:
-            head, how = a.words[q.source], "according-to"
+            head, how = a.words[q.source], ("name-colon" if q.cue_text == ":" else "according-to")
         elif q.cue is not None:
             head, how = subject_of(a, a.words[q.cue])
         if head is not None and not (head.start >= q.start and head.end <= q.end and q.kind == "direct"):

@@ -360,5 +360,56 @@ def find_quotes(a: Analysis) -> list[Quote]:
         quotes.append(q)
         claimed.extend((m.start, m.end) for m in q.marked)
     quotes.extend(direct_quotes(a, marked, claimed))
+    for q in block_quotes(a, marked) + name_colon_quotes(a, marked):
+        if not any(_overlap(q.start, q.end, o.start, o.end) > 0 for o in quotes):
+            quotes.append(q)
     quotes.sort(key=lambda q: (q.start, q.end))
     return quotes
+
+
+def block_quotes(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
+    """A paragraph introduced by 'X wrote:' at the end of the paragraph before it."""
+    out = []
+    for k, (p_start, p_end) in enumerate(a.paragraphs[:-1]):
+        if not a.text[p_start:p_end].rstrip().endswith(":"):
+            continue
+        n_start, n_end = a.paragraphs[k + 1]
+        if any(m.open_at == n_start for m in marked):
+            continue  # a marked quotation: handled as direct
+        cues = [w for w in a.words if p_start <= w.start < p_end and w.i not in a.quoted
+                and (is_cue_verb(w) or w.lemma in ("read", "continue", "put"))]
+        if not cues:
+            continue
+        v = cues[-1]
+        first = a.word_at(n_start)
+        q = Quote(n_start, n_end, "direct", k + 1, first.sent if first else v.sent, cue=v.i, cue_text=v.text,
+                  evidence="cue:block", confidence=0.7)
+        q.marked = [m for m in marked if n_start <= m.start and m.end <= n_end]
+        if q.marked:
+            q.kind = "mixed"
+        out.append(q)
+    return out
+
+
+def name_colon_quotes(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
+    """'Sanders: Endorsements prove …' — a name and a colon open a line (headlines, briefs)."""
+    out = []
+    for k, (p_start, p_end) in enumerate(a.paragraphs):
+        words = [w for w in a.words if p_start <= w.start < p_end]
+        colon = next((n for n, w in enumerate(words[:6]) if w.text == ":"), None)
+        if not colon or any(w.upos != "PROPN" for w in words[:colon]):
+            continue
+        rest = words[colon + 1:]
+        if len(rest) < 3 or not any(w.upos in ("VERB", "AUX") for w in rest):
+            continue
+        start, end = rest[0].start, rest[-1].end
+        while end > start and a.text[end - 1] in ".;":
+            end -= 1
+        inside = [m for m in marked if start <= m.open_at and m.close_at <= end + 1]
+        kind = "mixed" if inside else "indirect"
+        if len(inside) == 1 and inside[0].open_at <= start + 1 and inside[0].close_at >= end - 1:
+            start, end, kind = inside[0].start, inside[0].end, "direct"
+        q = Quote(start, end, kind, k, words[0].sent, cue=words[colon].i, cue_text=":", source=words[colon - 1].i,
+                  evidence="cue:name-colon", confidence=0.6, marked=inside)
+        out.append(q)
+    return out
