@@ -164,7 +164,7 @@ def _between_quote_and_verb(a: Analysis, v: Word) -> Word | None:
 
 _TEMPORAL = frozenset("""monday tuesday wednesday thursday friday saturday sunday today yesterday tonight week weeks
 month months year years day days ago morning evening night afternoon weekend time january february march april may
-june july august september october november december""".split())
+june july august september october november december later earlier meanwhile""".split())
 
 
 def _temporal(w: Word) -> bool:
@@ -321,7 +321,8 @@ def propn_run(a: Analysis, h: Word) -> list[Word]:
     run = [h]
     while run[0].i > 0:
         w = a.words[run[0].i - 1]
-        if w.upos == "PROPN" and w.sent == h.sent and not _is_possessed(a, w) and w.text[:1].isupper():
+        dateline = w.text.isupper() and len(w.text) > 3 and a.text[w.end:w.end + 3].strip()[:1] in ("―", "—", "–", "-", "(")
+        if w.upos == "PROPN" and w.sent == h.sent and not _is_possessed(a, w) and w.text[:1].isupper() and not dateline:
             run.insert(0, w)
         else:
             break
@@ -503,10 +504,10 @@ class DocumentSpeakers:
             if gender is not None and self.gender.get(full) not in (None, gender):
                 continue
             sent = head.sent if head is not None else here_sent
-            score = -1.0 * min(here_sent - sent, 30)
+            score = -1.0 * min(here_sent - sent, 30) + (3.0 if here_sent - sent <= 1 else 0.0)
             if head is not None and head.i in self.subjects:
                 score += 1.5
-            score += 3.0 * min(self.speakers.get(full, 0), 2)
+            score += 4.0 * min(self.speakers.get(full, 0), 3)
             if last_speaker is not None and full == last_speaker[0]:
                 score += 2.0
             if self.gender.get(full) == gender and gender is not None:

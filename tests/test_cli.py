@@ -58,3 +58,25 @@ def test_models_command_shows_active_set():
     result = runner.invoke(app, ["models"])
     assert result.exit_code == 0, result.output
     assert "bundled" in result.output and "depparse" in result.output
+
+
+def test_locked_database_is_a_clear_error_and_loses_nothing(seeds_db_copy, seeds_dir, tmp_path):
+    import shutil
+    import sqlite3
+
+    from quoteindex import export
+
+    before = list(export.records(seeds_db_copy))
+    src = tmp_path / "in"
+    shutil.copytree(seeds_dir, src)
+    (src / "extra.txt").write_text("“We are open again,” said shop owner Maria Lopez.\n")
+    holder = sqlite3.connect(seeds_db_copy)
+    holder.execute("begin exclusive")
+    try:
+        result = runner.invoke(app, ["extract", str(src), "--db", str(seeds_db_copy)])
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.exit_code == 1
+    assert "locked" in result.output and str(seeds_db_copy) in result.output.replace("\n", "")
+    assert list(export.records(seeds_db_copy)) == before
