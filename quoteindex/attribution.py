@@ -540,7 +540,9 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             _resolve(a, ds, q, head, how, last)
         if q.speaker is None and q.kind == "direct":
             prev = last_by_para.get(q.para) or last_by_para.get(q.para - 1)
-            if prev and (q.cue is None or q.speaker_mention is None):
+            same_sentence = last is not None and a.word_at(last[1]) is not None and a.word_at(last[1]).sent == q.sent
+            if prev and (q.cue is None or q.speaker_mention is None) and not q.title \
+                    and (not (q.fragment and q.cue is None) or same_sentence):
                 q.speaker, q.role, q.speaker_type = prev
                 q.evidence = (q.evidence + ";" if q.evidence else "") + "continuation"
                 q.confidence = 0.6
@@ -548,6 +550,8 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             q.confidence = 0.15 if q.fragment else 0.3
         if q.fragment and q.cue is None:
             q.confidence = min(q.confidence, 0.15)
+        if q.title and q.fragment:
+            q.confidence = min(q.confidence, 0.2)
         if q.speaker:
             last = (q.speaker, q.start, q.role, q.speaker_type)
             last_by_para[q.para] = (q.speaker, q.role, q.speaker_type)

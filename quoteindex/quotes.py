@@ -9,6 +9,7 @@ cue into a speaker.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .annotations import Analysis, Word
@@ -33,6 +34,7 @@ class Quote:
     confidence: float = 0.5
     marked: list[MarkedSpan] = field(default_factory=list)
     fragment: bool = False
+    title: bool = False  # Title Case in marks: a work's name more often than a quotation
     # set by attribution
     speaker: str | None = None
     speaker_type: str = "unknown"
@@ -201,9 +203,13 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
             continue
         idx, how = got
         idx = _without_other_reports(a, v, idx)
-        first = min(idx, default=None)
-        if first is not None and a.words[first].lemma in ("who", "which", "whom", "whose"):
+        words = [a.words[j] for j in sorted(idx) if a.words[j].upos != "PUNCT"]
+        if words and words[0].lemma in ("who", "which", "whom", "whose", "where", "when"):
             continue  # a relative clause about the speaker, not what they said
+        if words and words[0].start > v.start and a.text[max(0, v.start - 3):v.start].rstrip().endswith(
+                ("”", '"', "''", "’")) and any(a.words[j].start < words[0].start and a.words[j].start > v.start
+                                                     and a.words[j].upos == "PROPN" for j in range(v.i, words[0].i)):
+            continue  # "…,” said X, a broker who …": what follows the speaker is about them
         idx = [j for j in idx if a.words[j].sent == v.sent or _in_marks(a.words[j], marked)]
         if len(idx) < 3 or not _has_verb(a, idx):
             continue
@@ -292,7 +298,7 @@ def _verb_candidates(a: Analysis, span: MarkedSpan, marked: list[MarkedSpan], le
             continue
         if not (is_cue_verb(w, lexicon) or w.lemma in REPORTING_NOUNS and w.upos == "NOUN"):
             continue
-        if a.text[max(0, w.start - 3):w.start].lower().endswith(("so-", "so ")):
+        if re.search(r"(^|\W)so[- ]$", a.text[max(0, w.start - 4):w.start].lower()):
             continue  # "a so-called “buffer zone”" marks a term, not a quotation
         if w.end <= span.open_at:
             dist = span.open_at - w.end
@@ -322,9 +328,13 @@ def direct_quotes(a: Analysis, marked: list[MarkedSpan], taken: list[tuple[int, 
         first = a.word_at(m.start) or a.word_at(m.open_at)
         sent = first.sent if first else 0
         para = a.paragraph_of(m.start)
+        inner = a.text[m.start:m.end]
+        if not any(ch.isalpha() for ch in inner) or re.fullmatch(r"\S*(https?://|www\.)\S*", inner.strip()):
+            continue  # tweet ids, numbers, links
         q = Quote(m.start, m.end, "direct", para, sent, marked=[m], confidence=0.85)
-        n_words = word_count(a.text[m.start:m.end])
+        n_words = word_count(inner)
         q.fragment = n_words <= 5 and not _sentence_like(a, m)
+        q.title = n_words <= 6 and _title_case(inner)
         cands = _verb_candidates(a, m, marked, FRAGMENT_VERBS if q.fragment else REPORTING_VERBS | FRAGMENT_VERBS)
         if cands and cands[0][0] < 250:
             _, w, side = cands[0]
@@ -335,6 +345,13 @@ def direct_quotes(a: Analysis, marked: list[MarkedSpan], taken: list[tuple[int, 
                 q.source = x.i if x is not None else None
         quotes.append(q)
     return quotes
+
+
+def _title_case(text: str) -> bool:
+    """'Mercy Street', 'Girls, Girls, Girls', 'New Day.': a name of a work, not a quotation."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", text)
+    small = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "at", "by", "with"}
+    return bool(words) and all(w[0].isupper() or w.lower() in small for w in words) and words[0][0].isupper()
 
 
 def _sentence_like(a: Analysis, m: MarkedSpan) -> bool:
