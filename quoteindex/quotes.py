@@ -118,7 +118,8 @@ def linear_content(a: Analysis, v: Word) -> tuple[list[int], str] | None:
     # "…, commentators noted." — the verb closes the sentence after a comma and its subject
     if len(body) <= 5 and all(w.upos in ("PROPN", "NOUN", "ADJ", "DET", "ADV", "ADP", "NUM", "PRON") for w in body):
         j = v.i - 1
-        while j > lo and a.words[j].upos in ("PROPN", "NOUN", "ADJ", "DET", "PRON", "ADV", "NUM", "PART"):
+        while j > lo and (a.words[j].upos in ("PROPN", "NOUN", "ADJ", "DET", "PRON", "ADV", "NUM", "PART")
+                          or (a.words[j].text == "-" and a.words[j].start == a.words[j - 1].end)):
             j -= 1
         if j > lo and a.words[j].text == ",":
             idx = list(range(lo, j))
@@ -126,7 +127,8 @@ def linear_content(a: Analysis, v: Word) -> tuple[list[int], str] | None:
                 return idx, "linear-before"
         return None
     # "X said (on Tuesday) that CLAUSE" / "X said he expected …"; not "…,” said X, a broker who …"
-    if a.text[max(0, v.start - 3):v.start].rstrip().endswith((",", "”", '"', "''", "’")):
+    if a.text[max(0, v.start - 4):v.start].rstrip().endswith(("”", '"', "''", "’")) or \
+            re.search(r"[”\"'’],?\s*$", a.text[max(0, v.start - 4):v.start]):
         return None
     k = 0
     that = next((n for n, w in enumerate(tail[:7]) if w.lemma == "that" and w.upos in ("SCONJ", "PRON", "DET")), None)
