@@ -150,11 +150,12 @@ def _between_quote_and_verb(a: Analysis, v: Word) -> Word | None:
     if span[0].upos == "PRON" and span[0].text.lower() in PERSON_PRONOUNS.keys() | PLURAL_PRONOUNS | THING_PRONOUNS:
         return span[0]
     run = []
-    for w in span:
-        if w.upos in ("PROPN", "NOUN", "ADJ", "DET", "PART") or w.text in (".",):
+    lead = [w for w in span if not (w.upos == "PUNCT" and not run)]
+    for w in lead:
+        if w.upos in ("PROPN", "NOUN", "ADJ", "DET", "PART", "NUM") or w.text in (".",):
             run.append(w)
-        elif run:
-            break
+        else:
+            break  # the name must open right after the closing mark
     heads = [w for w in run if w.upos in ("PROPN", "NOUN")]
     if not heads:
         return None
@@ -563,6 +564,15 @@ _CONF = {"left-adjacent": 0.75, "preceding": 0.85, "preverbal": 0.7, "subject": 
 
 
 def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, last) -> None:
+    if head.lemma in ("who", "that", "which") and head.upos == "PRON":
+        # "…, who said …" with the parse missing the relative clause: the noun before "who"
+        j = head.i - 1
+        while j >= 0 and a.words[j].sent == head.sent and (a.words[j].upos == "PUNCT" or a.words[j].upos not in ("PROPN", "NOUN")):
+            if a.words[j].upos in ("VERB", "AUX"):
+                break
+            j -= 1
+        if j >= 0 and a.words[j].sent == head.sent and a.words[j].upos in ("PROPN", "NOUN"):
+            head, how = a.words[j], "relative"
     head = _person_in(a, head)
     words = mention_words(a, head)
     if head.upos == "PROPN":

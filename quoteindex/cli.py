@@ -39,17 +39,17 @@ def _extract(inputs: list[Path], db: Path, models: Optional[str], batch_size: in
     files = [f for f in iter_files(inputs) if isinstance(f, Path)]
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=False, disable=quiet) as progress:
-        task = progress.add_task("extracting", total=None)
-        seen_sources: set[str] = set()
+        # one step per file for .txt/.html; row files (.jsonl/.csv) make the total open-ended
+        single = all(f.suffix.lower() in (".txt", ".html", ".htm") for f in files)
+        task = progress.add_task("extracting", total=len(files) if single else None)
 
         def on_event(kind: str, payload) -> None:
             if kind == "error":
                 progress.console.print(f"[yellow]skipped[/yellow] {payload}", highlight=False, soft_wrap=True)
+                if single:
+                    progress.advance(task)
                 return
             doc = payload[0] if kind == "done" else payload
-            source = (doc.source or doc.id).split("#")[0]
-            if source not in seen_sources:
-                seen_sources.add(source)
             progress.update(task, description=f"{doc.id[:40]}", advance=1)
 
         progress.update(task, description=f"loading models ({len(files)} files)")

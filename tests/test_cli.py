@@ -80,3 +80,21 @@ def test_locked_database_is_a_clear_error_and_loses_nothing(seeds_db_copy, seeds
     assert result.exit_code == 1
     assert "locked" in result.output and str(seeds_db_copy) in result.output.replace("\n", "")
     assert list(export.records(seeds_db_copy)) == before
+
+
+def test_eval_command_scores_the_seed_gold_set(monkeypatch, nlp):
+    from pathlib import Path
+
+    import pytest
+
+    import quoteindex.models as models
+
+    gold = Path(__file__).resolve().parents[2] / "shared" / "eval" / "seeds" / "gold.jsonl"
+    if not gold.is_file():
+        pytest.skip("../shared/eval is not beside this checkout")
+    monkeypatch.setattr(models, "load_pipeline", lambda *a, **k: nlp)
+    result = runner.invoke(app, ["eval", str(gold), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout[result.stdout.index("{"):])
+    assert scores["all"]["matched"] > 0
+    assert 0 < scores["all"]["end_to_end"]["f1"] <= 1
