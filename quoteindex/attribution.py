@@ -638,8 +638,15 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
 
 def _person_in(a: Analysis, head: Word) -> Word:
     """'Steve Coll, the dean of the school': a role noun whose phrase names the person."""
+    if head.i > 0 and a.words[head.i - 1].text == "(" and head.i > 1:
+        head = a.words[head.i - 2]  # "Sen. Claire McCaskill (D-Mo.)": the party tag is not the speaker
     if head.upos != "NOUN" or head.ner != "O":
         return head
+    # the name just before an appositive description: "Steve Coll, the dean …, said"
+    first = min((a.words[j] for j in a.subtree(head.i) if a.words[j].sent == head.sent), key=lambda w: w.start)
+    if first.i >= 2 and a.words[first.i - 1].text == "," and a.words[first.i - 2].upos == "PROPN" \
+            and head.lemma in ROLE_WORDS | PERSON_NOUNS:
+        return a.words[first.i - 2]
     for j in a.subtree(head.i):
         w = a.words[j]
         if w.ner in PERSON_TYPES and abs(w.start - head.start) < 80 and w.sent == head.sent \
