@@ -113,7 +113,7 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
 def linear_content(a: Analysis, v: Word) -> tuple[list[int], str] | None:
     """Word order when the parse gives nothing: "X said (that) CLAUSE." and "CLAUSE, X said."."""
     lo, hi = a.sentences[v.sent]
-    tail = [w for w in a.words[v.i + 1:hi] if w.i not in a.quoted or True]
+    tail = a.words[v.i + 1:hi]
     body = [w for w in tail if w.upos != "PUNCT"]
     # "…, commentators noted." — the verb closes the sentence after a comma and its subject
     if len(body) <= 5 and all(w.upos in ("PROPN", "NOUN", "ADJ", "DET", "ADV", "ADP", "NUM", "PRON") for w in body):
@@ -266,7 +266,6 @@ def _classify(a: Analysis, q: Quote, marked: list[MarkedSpan]) -> Quote | None:
     if not inside:
         q.kind = "indirect"
         return q
-    quoted = sum(m.end - m.start for m in inside)
     unquoted = a.text[q.start:q.end]
     for m in inside:
         unquoted = unquoted.replace(a.text[m.start:m.end], " ")
@@ -277,8 +276,6 @@ def _classify(a: Analysis, q: Quote, marked: list[MarkedSpan]) -> Quote | None:
         q.kind = "mixed"
         q.start = min(q.start, min(m.open_at for m in inside))
         q.end = max(q.end, max(m.close_at for m in inside))
-        q.end = max(q.end, q.end)
-        _ = quoted
     q.marked = inside
     return q
 

@@ -105,19 +105,26 @@ def _official(path: Path) -> ModelSet:
     return ModelSet("stanza-official-en", "official", path, kwargs)
 
 
-def load_pipeline(models: str | Path | None = None, *, threads: int | None = 1):
-    """A `stanza.Pipeline` from the chosen model set; raises `ModelsNotFound` if it can't load.
+def default_threads() -> int:
+    """Torch threads: QUOTEINDEX_THREADS, else up to 2 cores.
 
-    One torch thread by default: on a busy machine more threads than free cores make
-    Stanza tens of times slower, and parallel runs use one process per core instead.
+    More threads than free cores make Stanza tens of times slower (seen with training
+    jobs on both cores), so a busy machine should set QUOTEINDEX_THREADS=1.
     """
+    env = os.environ.get("QUOTEINDEX_THREADS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def load_pipeline(models: str | Path | None = None, *, threads: int | None = None):
+    """A `stanza.Pipeline` from the chosen model set; raises `ModelsNotFound` if it can't load."""
     import logging
 
     import stanza
     import torch
 
-    if threads:
-        torch.set_num_threads(threads)
+    torch.set_num_threads(threads or default_threads())
     model_set = resolve(models)
     logging.getLogger("stanza").setLevel(logging.WARNING)
     try:
