@@ -26,26 +26,15 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 import torch
 
+from stanza.models.common.doc import Document
+
+from .train import read_conllu
+
 _NER_MAP = {"person": "PERSON", "organization": "ORG", "place": "GPE"}
-
-
-def _blocks(path: Path) -> Iterator[list[str]]:
-    block: list[str] = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line.strip():
-                if block:
-                    yield block
-                block = []
-            else:
-                block.append(line)
-    if block:
-        yield block
 
 
 def _gold_and_text(paths: Iterable[Path]) -> tuple[str, list[str]]:
@@ -55,7 +44,7 @@ def _gold_and_text(paths: Iterable[Path]) -> tuple[str, list[str]]:
     cur: list[str] = []          # paragraphs of the current document
     para: list[str] = []
     for p in paths:
-        for block in _blocks(p):
+        for block in read_conllu(p):
             newdoc = any(l.startswith("# newdoc") for l in block)
             newpar = any(re.match(r"# newpar( |$)", l) for l in block)
             if newdoc or newpar:
@@ -132,7 +121,6 @@ def build_pipeline(models_dir: Path, processors: str | None = None, **kw):
 
 
 def _ud_scores(nlp, gold: str, docs: list[str]) -> tuple[dict, int, float]:
-    from stanza.models.common.doc import Document
     from stanza.models.common.utils import ud_scores
     t0 = time.time()
     outs = nlp.bulk_process([Document([], text=d) for d in docs])
@@ -155,13 +143,12 @@ def _ud_scores(nlp, gold: str, docs: list[str]) -> tuple[dict, int, float]:
 
 
 def _gum_ner_gold(paths: Iterable[Path]) -> list[list[tuple[str, str]]]:
-    from quoteindex.models.train import gum_ner_sentences
+    from .train import gum_ner_sentences
     return [[(w["text"], w["ner"]) for w in s] for s in gum_ner_sentences(paths)]
 
 
 def _ner_scores(models_dir: Path, paths: list[Path]) -> dict:
     from stanza.models.ner.scorer import score_by_entity
-    from stanza.models.common.doc import Document
     gold = _gum_ner_gold(paths)
     nlp = build_pipeline(models_dir, "tokenize,ner", tokenize_pretokenized=True)
     doc = nlp([[w for w, _ in s] for s in gold])
@@ -212,7 +199,6 @@ def evaluate(models_dir: Path, corpora: Path, *,
     scores["gum_test"].update(_ner_scores(models_dir, gum_paths))
     say(f"gum_test {scores['gum_test']}")
     # speed of the full pipeline (incl. NER) on EWT test raw text
-    from stanza.models.common.doc import Document
     t1 = time.time()
     outs = nlp.bulk_process([Document([], text=d) for d in docs])
     secs = time.time() - t1
