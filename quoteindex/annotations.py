@@ -9,6 +9,7 @@ Stanza and offsets are mapped back.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -57,17 +58,23 @@ class Analysis:
     entities: list[Entity]
     quoted: set[int] = field(default_factory=set)  # words inside quotation marks, set by `quotes`
 
-    def paragraph_of(self, offset: int) -> int:
-        starts = [s for s, _ in self.paragraphs]
-        return max(0, bisect_right(starts, offset) - 1)
+    @functools.cached_property
+    def _para_starts(self) -> list[int]:
+        return [s for s, _ in self.paragraphs]
 
-    def words_between(self, start: int, end: int) -> list[Word]:
-        return [w for w in self.words if w.start >= start and w.end <= end]
+    @functools.cached_property
+    def _word_starts(self) -> list[int]:
+        return [w.start for w in self.words]
+
+    def paragraph_of(self, offset: int) -> int:
+        return max(0, bisect_right(self._para_starts, offset) - 1)
 
     def word_at(self, offset: int) -> Word | None:
-        for w in self.words:
-            if w.start <= offset < w.end:
-                return w
+        k = bisect_right(self._word_starts, offset) - 1
+        while k > 0 and self.words[k - 1].start == self.words[k].start:
+            k -= 1  # the words of one multi-word token share its span: the first one
+        if k >= 0 and self.words[k].start <= offset < self.words[k].end:
+            return self.words[k]
         return None
 
     def subtree(self, i: int) -> list[int]:

@@ -298,8 +298,8 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
         return None, None, "pronoun"
     ent = next((e for e in a.entities if e.start <= h.start and h.end <= e.end), None)
     if ent is not None and ent.type in PERSON_TYPES and ent.words:
-        _, name_words = _title_strip(_with_run(a, [a.words[j] for j in ent.words]))
-        name = re.sub(r"(’s|'s)$", "", _text(a, name_words) or "").strip() or None
+        name, name_words = _person_name(a, ent)
+        name = name or None
         return name, _text(a, _role_before(words, name_words[0].start)), "person"
     if (ent is not None and ent.type in ORG_TYPES) or h.lemma in ORG_NOUNS:
         return _text(a, words), None, "organization"
@@ -357,6 +357,14 @@ def _with_run(a: Analysis, ws: list[Word]) -> list[Word]:
     run = propn_run(a, ws[-1])
     ids = sorted({w.i for w in ws} | {w.i for w in run})
     return [a.words[j] for j in range(ids[0], ids[-1] + 1)]
+
+
+def _person_name(a: Analysis, e) -> tuple[str, list[Word]]:
+    """A person entity's name without titles or possessive 's, and its words."""
+    ws = _with_run(a, [a.words[j] for j in e.words])
+    _, name_words = _title_strip(ws) if ws else ([], [])
+    name = a.text[name_words[0].start:name_words[-1].end] if name_words else e.text
+    return re.sub(r"(’s|'s)$", "", name).strip(), name_words
 
 
 def _is_possessed(a: Analysis, w: Word) -> bool:
@@ -466,10 +474,7 @@ class DocumentSpeakers:
                 self.gender[full] = first_name_gender(full)
 
     def _entity_name(self, e) -> str:
-        ws = _with_run(self.a, [self.a.words[j] for j in e.words])
-        _, name_words = _title_strip(ws) if ws else ([], [])
-        name = self.a.text[name_words[0].start:name_words[-1].end] if name_words else e.text
-        return re.sub(r"(’s|'s)$", "", name).strip()
+        return _person_name(self.a, e)[0]
 
     def full_name(self, name: str) -> str:
         """The fullest form of a person's name found in the document."""
@@ -541,7 +546,8 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             _resolve(a, ds, q, head, how, last)
         if q.speaker is None and q.kind == "direct":
             prev = last_by_para.get(q.para) or last_by_para.get(q.para - 1)
-            same_sentence = last is not None and a.word_at(last[1]) is not None and a.word_at(last[1]).sent == q.sent
+            last_word = a.word_at(last[1]) if last is not None else None
+            same_sentence = last_word is not None and last_word.sent == q.sent
             if prev and (q.cue is None or q.speaker_mention is None) and not q.title \
                     and (not (q.fragment and q.cue is None) or same_sentence):
                 q.speaker, q.role, q.speaker_type = prev

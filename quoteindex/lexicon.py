@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 # Verbs that report speech or writing; their clausal complement is reported content.
 REPORTING_VERBS = frozenset("""
 say tell add claim warn insist deny acknowledge note stress argue suggest confirm announce write post tweet
@@ -90,6 +92,7 @@ _IRREGULAR = {"say": ["said", "says"], "tell": ["told", "tells"], "write": ["wro
               "swear": ["swore", "sworn"], "speak": ["spoke", "spoken"]}
 
 
+@functools.lru_cache(maxsize=None)
 def verb_forms(lemmas: frozenset[str]) -> frozenset[str]:
     """Inflected forms of regular and common irregular verbs: a tagger may call 'concludes' a noun."""
     out: set[str] = set()
@@ -101,9 +104,6 @@ def verb_forms(lemmas: frozenset[str]) -> frozenset[str]:
             out.update({v[:-1] + "ies", v[:-1] + "ied"})
     return frozenset(out)
 
-
-REPORTING_FORMS = verb_forms(REPORTING_VERBS)
-FRAGMENT_FORMS = verb_forms(FRAGMENT_VERBS)
 
 # Singular nouns that describe a person ("the candidate", "the diplomat").
 PERSON_NOUNS = frozenset("""

@@ -191,7 +191,7 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
     """Reported speech from the parse: indirect quotations and mixed ones."""
     found: list[Quote] = []
     for v in a.words:
-        if _in_marks(v, marked):
+        if v.i in a.quoted:
             continue
         if v.text.lower() == "according" or v.lemma == "accord":
             q = _according(a, v, marked)
@@ -212,7 +212,7 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
                 ("”", '"', "''", "’")) and any(a.words[j].start < words[0].start and a.words[j].start > v.start
                                                      and a.words[j].upos == "PROPN" for j in range(v.i, words[0].i)):
             continue  # "…,” said X, a broker who …": what follows the speaker is about them
-        idx = [j for j in idx if a.words[j].sent == v.sent or _in_marks(a.words[j], marked)]
+        idx = [j for j in idx if a.words[j].sent == v.sent or j in a.quoted]
         if len(idx) < 3 or not _has_verb(a, idx):
             continue
         span = _span(a, idx)
@@ -293,7 +293,7 @@ def _verb_candidates(a: Analysis, span: MarkedSpan, marked: list[MarkedSpan], le
     for w in a.words:
         if w.start < prev_end or w.end > next_start or not (p_start <= w.start < p_end):
             continue
-        if _in_marks(w, marked):
+        if w.i in a.quoted:
             continue
         if not (is_cue_verb(w, lexicon) or w.lemma in REPORTING_NOUNS and w.upos == "NOUN"):
             continue
