@@ -159,7 +159,62 @@ def analyse(stanza_doc, text: str, back: Sequence[int]) -> Analysis:
         for j in members:
             words[j].ner = ent.type
         entities.append(Entity(text=text[start:end], type=ent.type, start=start, end=end, words=members))
+    entities = _consistent_people(text, words, entities)
     return Analysis(text=text, words=words, sentences=sentences, paragraphs=paragraphs, entities=entities)
+
+
+def _surname(text: str) -> str:
+    return re.sub(r"(’s|'s|’)$", "", text.split()[-1]) if text.split() else ""
+
+
+def _consistent_people(text: str, words: list[Word], entities: list[Entity]) -> list[Entity]:
+    """One name, one type per article: once "Rick Gates" is a person, a lone "Gates" is too.
+
+    A small NER model often tags a bare surname as an organisation or misses it; news
+    articles name a person in full first and by surname after.
+    """
+    tagged_words = {j for e in entities for j in e.words}
+    for k, e in enumerate(entities):
+        # "Sir Peter" + "Westmacott": a person's name runs on over untagged proper nouns
+        if e.type in ("PERSON", "PER") and e.words:
+            nxt = e.words[-1] + 1
+            while nxt < len(words) and nxt not in tagged_words and words[nxt].upos == "PROPN" \
+                    and words[nxt].text[:1].isupper() and words[nxt].sent == words[e.words[-1]].sent \
+                    and words[nxt].start - words[nxt - 1].end <= 1:
+                nxt += 1
+            if nxt > e.words[-1] + 1:
+                ws = e.words + list(range(e.words[-1] + 1, nxt))
+                end = words[ws[-1]].end
+                entities[k] = e = Entity(text=text[e.start:end], type=e.type,
+                                         start=e.start, end=end, words=ws)
+                tagged_words.update(ws)
+                for j in ws:
+                    words[j].ner = e.type
+    full = {e.text for e in entities if e.type in ("PERSON", "PER") and len(e.words) >= 2}
+    surnames = {_surname(t) for t in full} - {""}
+    if not surnames:
+        return entities
+    person_type = next(e.type for e in entities if e.text in full)
+    out: list[Entity] = []
+    tagged: set[int] = set()
+    for e in entities:
+        if e.type != person_type and e.words and len(e.words) <= 2 \
+                and all(words[j].upos == "PROPN" for j in e.words) \
+                and (_surname(e.text) in surnames and len(e.words) == 1 or e.text in full):
+            e = Entity(text=e.text, type=person_type, start=e.start, end=e.end, words=e.words)
+            for j in e.words:
+                words[j].ner = person_type
+        out.append(e)
+        tagged.update(e.words)
+    for w in words:
+        if w.i in tagged or w.upos != "PROPN" or w.text not in surnames:
+            continue
+        neighbours = [words[j] for j in (w.i - 1, w.i + 1) if 0 <= j < len(words) and words[j].sent == w.sent]
+        if any(n.upos == "PROPN" and n.text[:1].isupper() for n in neighbours):
+            continue  # part of a longer name: "Gates Foundation"
+        w.ner = person_type
+        out.append(Entity(text=w.text, type=person_type, start=w.start, end=w.end, words=[w.i]))
+    return sorted(out, key=lambda e: e.start)
 
 
 def annotate(nlp, documents: Iterable[Document], batch_size: int = 8) -> Iterator[tuple[Document, Analysis]]:

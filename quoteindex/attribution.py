@@ -84,9 +84,11 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
     nxt = v.i + 1
     while nxt < len(a.words) and a.words[nxt].upos == "ADV" and a.words[nxt].sent == v.sent:
         nxt += 1
-    if nxt < len(a.words) and a.words[nxt].sent == v.sent and _before_verb_is_quote(a, v):
+    if nxt < len(a.words) and a.words[nxt].sent == v.sent and _before_verb_is_quote(a, v) and v.xpos != "VBG":
         first = a.words[nxt]
-        if first.upos == "PRON" and first.lemma in PERSON_PRONOUNS.keys() | PLURAL_PRONOUNS:
+        # "…, saying he has …": the pronoun opens the reported clause, it is not an inverted subject
+        opens_clause = first.deprel.startswith("nsubj") and first.head != v.i
+        if first.upos == "PRON" and first.lemma in PERSON_PRONOUNS.keys() | PLURAL_PRONOUNS and not opens_clause:
             return first, "inverted"
         run = nominal_run(a, nxt, +1)
         if run and any(w.upos in ("PROPN", "NOUN") for w in run):
@@ -100,7 +102,13 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
     if v.head >= 0 and depth < 3 and v.deprel in ("xcomp", "advcl", "conj", "ccomp", "parataxis", "acl", "advcl:relcl"):
         h = a.words[v.head]
         if v.deprel == "acl" and h.upos in ("NOUN", "PROPN"):
-            return h, "participle"
+            comma = a.text[max(0, v.start - 3):v.start].strip().endswith(",")
+            if not (comma and v.xpos == "VBG" and h.deprel in ("obj", "obl", "iobj") and h.head >= 0):
+                return h, "participle"  # "a statement saying …"
+            # "… endorsed Cruz last week, saying …": the participle belongs to the clause's subject
+            w, how = subject_of(a, a.words[h.head], depth + 1)
+            if w is not None:
+                return w, "shared-subject"
         if h.upos in ("VERB", "AUX", "ADJ", "NOUN"):
             w, how = subject_of(a, h, depth + 1)
             if w is not None:
@@ -301,6 +309,11 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
         name, name_words = _person_name(a, ent)
         name = name or None
         return name, _text(a, _role_before(words, name_words[0].start)), "person"
+    if ent is not None and ent.type in ORG_TYPES and words and ent.start > words[0].start \
+            and a.words[ent.words[0]].i > 0 and a.words[ent.words[0] - 1].upos in ("NOUN", "ADJ"):
+        # "local news affiliate ABC 7": the organisation is the name, the rest its description
+        name = re.sub(r"(’s|'s)$", "", ent.text).strip()
+        return name, _text(a, _role_before(words, ent.start)), "organization"
     if (ent is not None and ent.type in ORG_TYPES) or h.lemma in ORG_NOUNS:
         return _text(a, words), None, "organization"
     if h.upos == "PROPN":
@@ -327,6 +340,13 @@ def propn_run(a: Analysis, h: Word) -> list[Word]:
             run.insert(0, w)
         else:
             break
+    while run[0].i > 1:  # "Mark-Viverito" tokenised as Mark / - / Viverito
+        w, x = a.words[run[0].i - 1], a.words[run[0].i - 2]
+        if w.text == "-" and w.start == x.end and w.end == run[0].start and x.upos == "PROPN" \
+                and x.text[:1].isupper() and x.sent == h.sent:
+            run[:0] = [x, w]
+        else:
+            break
     while run[0].i > 0:  # "Gov. Terry", "J. Trump": an abbreviation's period splits the run
         w = a.words[run[0].i - 1]
         if w.text == "." and w.end == run[0].start - 1 and w.i > 0 and a.words[w.i - 1].upos == "PROPN" \
@@ -343,16 +363,22 @@ def propn_run(a: Analysis, h: Word) -> list[Word]:
                 and a.words[run[-1].i + 2].upos == "PROPN" and a.words[run[-1].i + 2].sent == h.sent:
             run.extend([w, a.words[run[-1].i + 2]])
         elif w.text == "-" and w.start == run[-1].end and run[-1].i + 2 < len(a.words) \
-                and a.words[run[-1].i + 2].text[:1].isalpha() and a.words[run[-1].i + 2].start == w.end:
+                and a.words[run[-1].i + 2].text[:1].isupper() and a.words[run[-1].i + 2].start == w.end:
             run.extend([w, a.words[run[-1].i + 2]])  # Sun-Times, Mark-Viverito
         else:
             break
     return run
 
 
+def headline_case(a: Analysis, sent: int) -> bool:
+    """A sentence in title case ("'Bloodline' Star Norbert Leo Butz Is Ready"), where every word looks proper."""
+    ws = [w for w in a.sentence_words(sent) if w.text[:1].isalpha() and len(w.text) > 3]
+    return len(ws) >= 3 and sum(w.text[:1].isupper() for w in ws) >= 0.7 * len(ws)
+
+
 def _with_run(a: Analysis, ws: list[Word]) -> list[Word]:
     """An entity's words extended to the whole proper-noun run (a weak tagger stops at 'Mayor Laura')."""
-    if not ws or ws[-1].upos != "PROPN":
+    if not ws or ws[-1].upos != "PROPN" or headline_case(a, ws[-1].sent):
         return ws
     run = propn_run(a, ws[-1])
     ids = sorted({w.i for w in ws} | {w.i for w in run})
@@ -362,6 +388,10 @@ def _with_run(a: Analysis, ws: list[Word]) -> list[Word]:
 def _person_name(a: Analysis, e) -> tuple[str, list[Word]]:
     """A person entity's name without titles or possessive 's, and its words."""
     ws = _with_run(a, [a.words[j] for j in e.words])
+    cut = next((k for k, w in enumerate(ws) if k and w.upos == "ADP" and w.text.islower()), None)
+    ws = ws[:cut] if cut else ws  # "Terry E. Branstad of Iowa": the place is not the name
+    owner = max((k for k, w in enumerate(ws[:-1]) if w.text in ("’s", "'s")), default=None)
+    ws = ws[owner + 1:] if owner is not None else ws  # "The Post's Ruth Marcus"
     _, name_words = _title_strip(ws) if ws else ([], [])
     name = a.text[name_words[0].start:name_words[-1].end] if name_words else e.text
     return re.sub(r"(’s|'s)$", "", name).strip(), name_words
@@ -385,7 +415,7 @@ def appositive_role(a: Analysis, h: Word) -> str | None:
 
 
 def _tokens(name: str) -> list[str]:
-    return [t for t in re.split(r"[\s\-]+", name.replace("’", "'").lower()) if t]
+    return [t for t in re.split(r"\s+", name.replace("’", "'").lower()) if t]
 
 
 def _compatible(short: str, full: str) -> bool:
@@ -415,7 +445,8 @@ class DocumentSpeakers:
         ent_words = {j for e in a.entities for j in e.words}
         seen: set[int] = set()
         for w in a.words:
-            if w.upos != "PROPN" or w.i in ent_words or w.i in a.quoted or w.i in seen or not w.text[:1].isupper():
+            if w.upos != "PROPN" or w.i in ent_words or w.i in a.quoted or w.i in seen or not w.text[:1].isupper() \
+                    or headline_case(a, w.sent):
                 continue
             run = propn_run(a, w)
             seen.update(x.i for x in run)
@@ -457,7 +488,10 @@ class DocumentSpeakers:
         for s in range(len(a.sentences) - 1):
             persons = {self.full_name(self._entity_name(e)) for e in a.entities
                        if e.type in PERSON_TYPES and e.words and a.words[e.words[0]].sent == s}
-            if len(persons) != 1:
+            subjects = {self.full_name(self._entity_name(e)) for e in a.entities
+                        if e.type in PERSON_TYPES and e.words and a.words[e.words[0]].sent == s
+                        and any(a.words[j].deprel.startswith("nsubj") for j in e.words)}
+            if len(persons) != 1 or not subjects:
                 continue
             nxt = a.sentence_words(s + 1)
             subj = next((w for w in nxt if w.deprel.startswith("nsubj")), None)
@@ -466,12 +500,14 @@ class DocumentSpeakers:
                 name = persons.pop()
                 votes.setdefault(name, {}).setdefault(g, 0)
                 votes[name][g] += 1
+        for name in self.names:  # a common first name is a prior the article's pronouns can overturn
+            full = self.full_name(name)
+            g = first_name_gender(full)
+            if g:
+                votes.setdefault(full, {}).setdefault(g, 0)
+                votes[full][g] = max(votes[full][g], 2)
         for name, v in votes.items():
             self.gender[name] = max(v, key=v.get)
-        for name in self.names:
-            full = self.full_name(name)
-            if full not in self.gender and first_name_gender(full):
-                self.gender[full] = first_name_gender(full)
 
     def _entity_name(self, e) -> str:
         return _person_name(self.a, e)[0]
@@ -535,6 +571,8 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
     ds = DocumentSpeakers(a)
     last: tuple[str, int, str | None, str] | None = None  # (speaker, offset, role, type)
     last_by_para: dict[int, tuple[str, str | None, str]] = {}
+    by_cue: dict[int, tuple] = {}  # cue word -> (speaker, mention, role, type) it was given
+    by_cue_sent: dict[int, tuple] = {}
     for q in quotes:
         head: Word | None = None
         how = ""
@@ -542,7 +580,15 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             head, how = a.words[q.source], ("name-colon" if q.cue_text == ":" else "according-to")
         elif q.cue is not None:
             head, how = subject_of(a, a.words[q.cue])
-        if head is not None and not (head.start >= q.start and head.end <= q.end and q.kind == "direct"):
+        shared = by_cue.get(q.cue) if q.cue is not None else None
+        if shared is None and q.cue is not None and a.words[q.cue].upos == "NOUN":
+            # '“A,” said X in a statement. “B.”': the statement is X's, as the first quote was
+            shared = by_cue_sent.get(a.words[q.cue].sent)
+        if shared is not None and q.source is None:
+            q.speaker, q.speaker_mention, q.role, q.speaker_type = shared
+            q.evidence = ";".join(x for x in (q.evidence, "speaker:same-cue") if x)
+            q.confidence = min(q.confidence or 1.0, 0.8)
+        elif head is not None and not (head.start >= q.start and head.end <= q.end and q.kind == "direct"):
             _resolve(a, ds, q, head, how, last)
         if q.speaker is None and q.kind == "direct":
             prev = last_by_para.get(q.para) or last_by_para.get(q.para - 1)
@@ -559,6 +605,8 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             q.confidence = min(q.confidence, 0.15)
         if q.title and q.fragment:
             q.confidence = min(q.confidence, 0.2)
+        if q.speaker and q.cue is not None:
+            by_cue[q.cue] = by_cue_sent[a.words[q.cue].sent] = (q.speaker, q.speaker_mention, q.role, q.speaker_type)
         if q.speaker:
             last = (q.speaker, q.start, q.role, q.speaker_type)
             last_by_para[q.para] = (q.speaker, q.role, q.speaker_type)
@@ -606,7 +654,12 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
             q.confidence = min(q.confidence, 0.75)
         return
     if low in PLURAL_PRONOUNS or low in THING_PRONOUNS:
-        if last and last[3] in ("organization", "group"):
+        group = _group_before(a, head) if low in PLURAL_PRONOUNS else None
+        if group is not None:
+            q.speaker, q.speaker_type, q.role = group, "group", None
+            q.evidence += ";coref:plural"
+            q.confidence = min(q.confidence, 0.55)
+        elif last and last[3] in ("organization", "group"):
             q.speaker, q.speaker_type, q.role = last[0], last[3], last[2]
             q.evidence += ";coref:plural"
             q.confidence = min(q.confidence, 0.6)
@@ -648,10 +701,14 @@ def _person_in(a: Analysis, head: Word) -> Word:
         head = a.words[head.i - 2]  # "Sen. Claire McCaskill (D-Mo.)": the party tag is not the speaker
     if head.upos != "NOUN" or head.ner != "O":
         return head
+    named = _appositive_name(a, head)
+    if named is not None:
+        return named
     # the name just before an appositive description: "Steve Coll, the dean …, said"
     first = min((a.words[j] for j in a.subtree(head.i) if a.words[j].sent == head.sent), key=lambda w: w.start)
     if first.i >= 2 and a.words[first.i - 1].text == "," and a.words[first.i - 2].upos == "PROPN" \
-            and head.lemma in ROLE_WORDS | PERSON_NOUNS:
+            and (head.lemma in ROLE_WORDS | PERSON_NOUNS or a.words[first.i - 2].ner in PERSON_TYPES) \
+            and "Number=Plur" not in head.feats:
         return a.words[first.i - 2]
     for j in a.subtree(head.i):
         w = a.words[j]
@@ -661,6 +718,47 @@ def _person_in(a: Analysis, head: Word) -> Word:
             if ent is not None:
                 return a.words[ent.words[-1]]
     return head
+
+
+def _group_before(a: Analysis, pron: Word) -> str | None:
+    """'they' picks up the nearest plural subject in this or the previous sentence ('Democrats …; they said')."""
+    lo = a.sentences[max(0, pron.sent - 1)][0]
+    for w in reversed(a.words[lo:pron.i]):
+        if w.deprel.startswith("nsubj") and w.upos in ("NOUN", "PROPN") and "Number=Plur" in w.feats \
+                and w.i not in a.quoted and w.lemma not in REPORTING_NOUNS:
+            ws = mention_words(a, w)
+            return a.text[ws[0].start:ws[-1].end]
+    return None
+
+
+def _appositive_name(a: Analysis, head: Word) -> Word | None:
+    """'The director of the centre, Ina Kirsch, told': the name set off by commas after a description."""
+    if "Number=Plur" in head.feats:
+        return None
+    last = max((a.words[j] for j in a.subtree(head.i) if a.words[j].sent == head.sent
+                and a.words[j].deprel != "appos" and a.words[j].upos != "PUNCT"
+                and not any(a.words[k].deprel == "appos" for k in _ancestors(a, j, head.i))),
+               key=lambda w: w.end)
+    k = last.i + 1
+    if k + 1 >= len(a.words) or a.words[k].text != "," or a.words[k + 1].sent != head.sent:
+        return None
+    ent = next((e for e in a.entities if e.words and e.words[0] == k + 1 and e.type in PERSON_TYPES), None)
+    if ent is None:
+        return None
+    after = ent.words[-1] + 1
+    if after < len(a.words) and a.words[after].text in (",", "(") or \
+            (after < len(a.words) and a.words[after].upos in ("VERB", "AUX")):
+        return a.words[ent.words[-1]]
+    return None
+
+
+def _ancestors(a: Analysis, j: int, stop: int) -> list[int]:
+    """Word j and its heads up to (not including) `stop`."""
+    out = []
+    while j >= 0 and j != stop and len(out) < 50:
+        out.append(j)
+        j = a.words[j].head
+    return out
 
 
 def _description_referent(ds: DocumentSpeakers, head: Word, last) -> str | None:

@@ -60,6 +60,12 @@ def is_cue_verb(w: Word, lexicon=REPORTING_VERBS) -> bool:
     return w.upos == "NOUN" and w.lemma in REPORTING_NOUNS | {"tweet", "post"} and w.lemma in lexicon
 
 
+def _puts_it(a: Analysis, w: Word) -> bool:
+    """'as Marcus puts it': "put it" is a way of saying."""
+    return w.lemma == "put" and w.upos == "VERB" and any(
+        a.words[c].lemma == "it" and a.words[c].deprel == "obj" for c in w.children)
+
+
 def _is_clause(a: Analysis, c: Word) -> bool:
     """A finite clause: its own subject, or a complementiser ("that", "whether")."""
     if c.upos not in ("VERB", "AUX", "ADJ", "NOUN", "PROPN"):
@@ -295,7 +301,7 @@ def _verb_candidates(a: Analysis, span: MarkedSpan, marked: list[MarkedSpan], le
             continue
         if w.i in a.quoted:
             continue
-        if not (is_cue_verb(w, lexicon) or w.lemma in REPORTING_NOUNS and w.upos == "NOUN"):
+        if not (is_cue_verb(w, lexicon) or w.lemma in REPORTING_NOUNS and w.upos == "NOUN" or _puts_it(a, w)):
             continue
         if re.search(r"(^|\W)so[- ]$", a.text[max(0, w.start - 4):w.start].lower()):
             continue  # "a so-called “buffer zone”" marks a term, not a quotation

@@ -26,7 +26,8 @@ def normalize(name: str) -> str:
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
     s = s.replace("’", "'").replace("‘", "'")
     s = re.sub(r"'s\b", "", s).replace("'", "")
-    s = re.sub(r"[^\w]+", " ", s).strip()
+    s = re.sub(r"(?<=\w)-(?=\w)", "_", s)  # "Trump-Cruz" is one token, not Cruz
+    s = re.sub(r"[^\w]+", " ", s).replace("_", "-").strip()
     toks = s.split()
     if toks and toks[0] == "the":
         toks = toks[1:]

@@ -582,8 +582,8 @@ BUDGET = {
     "tokenize": (1500, 5000),    # steps
     "mwt": (3, 8),               # epochs
     "lemma": (1, 1),             # epochs (batch 300, 40% sample of the training tokens)
-    "pos": (500, 1000),          # steps (dev evaluated every 600 -> best model at step 600)
-    "depparse": (250, 800),      # steps of 3000 tokens (~7 epochs)
+    "pos": (500, 3000),          # steps of 100 sentences (~15 epochs)
+    "depparse": (250, 2400),     # steps of 3000 tokens (~20 epochs)
     "ner": (800, 3200),          # steps
 }
 #: parser size for the full run (Stanza's defaults 400/400/400/5000 are too slow on 2 CPUs)
@@ -592,7 +592,7 @@ PARSER_HIDDEN, PARSER_CHAR_HIDDEN, PARSER_BIAFF, PARSER_BATCH = "256", "200", "2
 #: dev checkpoint saved so far is kept (recorded as "capped" in the job record).
 TIME_CAP = {
     "tokenize": (6, 30), "mwt": (4, 10), "lemma": (8, 30),
-    "pos": (6, 60), "depparse": (8, 150), "ner": (6, 40),
+    "pos": (6, 90), "depparse": (8, 200), "ner": (6, 40),
 }
 
 
@@ -649,8 +649,9 @@ def job_args(proc: str, work: Path, quick: bool, seed: int) -> list[str]:
                 "--shorthand", SHORT, "--wordvec_pretrain_file", pt,
                 "--train_file", str(train_conllu(work, "pos")),
                 "--eval_file", str(d / "pos" / f"{SHORT}.dev.in.conllu"),
-                "--share_hid", "--batch_size", "50",
-                "--max_steps", str(n), "--eval_interval", "100" if quick else "300",
+                "--share_hid", "--batch_size", "50" if quick else "100",
+                "--char_hidden_dim", "200",
+                "--max_steps", str(n), "--eval_interval", "100" if quick else "250",
                 "--max_steps_before_stop", "3000"] + common
     if proc == "depparse":
         return ["-m", "stanza.models.parser", "--mode", "train", "--lang", "en",
