@@ -3,4 +3,4 @@
 __version__ = "0.1.0"
 
 # Bumped whenever extraction output changes, so re-runs re-extract stale documents.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"

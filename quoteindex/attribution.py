@@ -459,6 +459,7 @@ class DocumentSpeakers:
             if first_name_gender(name) or (reporting and len(name_words) >= 1):
                 self.names.append(name)
                 self.people.append((name_words[0].start, name, name_words[-1]))
+        self._introduced = sorted(self.people, key=lambda p: p[0])  # (offset, name as written, head)
         self.speakers: dict[str, int] = {}  # person speakers so far -> how many quotes
         self.subjects: set[int] = {w.i for w in a.words if w.deprel.startswith("nsubj")}
         self.gender: dict[str, str] = {}
@@ -512,13 +513,24 @@ class DocumentSpeakers:
     def _entity_name(self, e) -> str:
         return _person_name(self.a, e)[0]
 
-    def full_name(self, name: str) -> str:
-        """The fullest form of a person's name found in the document."""
+    def full_name(self, name: str, at: int | None = None) -> str:
+        """The fullest form of a person's name in the document.
+
+        With `at` (a character offset), the full form introduced most recently before it:
+        an article can name two Podestas or two Smiths, and "Podesta" means the last one named.
+        """
         best = name
         for other in self.names:
             if len(_tokens(other)) > len(_tokens(best)) and _compatible(best, other):
                 best = other
-        return best
+        if at is None or best == name:
+            return best
+        before = [(start, n) for start, n, _ in self._introduced if start < at
+                  and len(_tokens(n)) > len(_tokens(name)) and _compatible(name, n)]
+        if not before:
+            return best
+        latest = max(before)[1]
+        return self.full_name(latest) if len(_tokens(latest)) < len(_tokens(best)) and _compatible(latest, best) else latest
 
     def note_gender(self, name: str, words: list[Word]) -> None:
         for w in words:
@@ -542,7 +554,7 @@ class DocumentSpeakers:
         for start, name, head in self.people:
             if start >= offset:
                 continue
-            full = self.full_name(name)
+            full = self.full_name(name, start)
             if gender is not None and self.gender.get(full) not in (None, gender):
                 continue
             sent = head.sent if head is not None else here_sent
@@ -573,9 +585,16 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
     last_by_para: dict[int, tuple[str, str | None, str]] = {}
     by_cue: dict[int, tuple] = {}  # cue word -> (speaker, mention, role, type) it was given
     by_cue_sent: dict[int, tuple] = {}
+    prev_q: Quote | None = None
     for q in quotes:
         head: Word | None = None
         how = ""
+        if q.cue is None and prev_q is not None and prev_q.cue is not None and prev_q.kind == q.kind == "direct" \
+                and COORDINATED.fullmatch(a.text[prev_q.end:q.start]):
+            # 'chanting “Glory to Russia” and “Hooray”': one cue for both
+            q.cue, q.cue_text, q.evidence = prev_q.cue, prev_q.cue_text, prev_q.evidence
+            q.confidence = prev_q.confidence
+        prev_q = q
         if q.source is not None:
             head, how = a.words[q.source], ("name-colon" if q.cue_text == ":" else "according-to")
         elif q.cue is not None:
@@ -613,6 +632,7 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
     return quotes
 
 
+COORDINATED = re.compile(r"[\s,.”\"’'»]*(?:and|or)?[\s“\"‘'«]*")
 _CONF = {"left-adjacent": 0.75, "preceding": 0.85, "preverbal": 0.7, "subject": 0.9, "according-to": 0.9, "inverted": 0.85, "adjacent": 0.75, "relative": 0.85, "agent": 0.85,
          "shared-subject": 0.75, "possessor": 0.7, "participle": 0.7}
 
@@ -627,6 +647,7 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
             j -= 1
         if j >= 0 and a.words[j].sent == head.sent and a.words[j].upos in ("PROPN", "NOUN"):
             head, how = a.words[j], "relative"
+    head = _after_dateline(a, head)
     head = _person_in(a, head)
     words = mention_words(a, head)
     if head.upos == "PROPN":
@@ -636,6 +657,10 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
     if ent is not None:
         ids = {w.i for w in words} | set(ent.words)
         words = [a.words[j] for j in range(min(ids), max(ids) + 1)]
+    dash = next((k for k, w in enumerate(words[:-1]) if w.text in ("―", "—", "–", "-", "--")
+                 and words[0].text.isupper() and len(words[0].text) > 3 and w.start > words[0].start), None)
+    if dash is not None:
+        words = words[dash + 1:]  # "PHILADELPHIA ― Hillary Clinton's campaign": a dateline is not the speaker
     mention = a.text[words[0].start:words[-1].end]
     q.speaker_mention = mention
     q.evidence = ";".join(x for x in (q.evidence, f"speaker:{how}") if x)
@@ -666,6 +691,13 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
         return
     name, role, kind = name_and_role(a, head, words)
     role = role or appositive_role(a, head)
+    if kind in ("description", "group") or (kind == "organization" and head.upos == "NOUN"):
+        owned = _owned_description(a, ds, head, words, last)
+        if owned is not None:  # "the former vice president's spokeswoman" is Al Gore's spokeswoman
+            q.speaker, q.speaker_type, q.role = owned, "person" if kind == "description" else kind, None
+            q.evidence += ";coref:possessor"
+            q.confidence = min(q.confidence, 0.6)
+            return
     if kind == "description":
         # "the minister", "the Republican": the last person whose role or party fits
         target = _description_referent(ds, head, last)
@@ -677,7 +709,7 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
         q.speaker, q.speaker_type, q.role = name, "unknown", None
         return
     if kind == "person" and name:
-        full = ds.full_name(name)
+        full = ds.full_name(name, head.start)
         ds.note_gender(full, words)
         if role:
             ds.roles[full] = role
@@ -690,9 +722,27 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
         ds.types[name] = kind
         q.speaker, q.speaker_type, q.role = name, kind if kind != "unknown" else "person", role
         if kind == "unknown":
-            full = ds.full_name(name)
+            full = ds.full_name(name, head.start)
             q.speaker = full
             ds.types[full] = "person"
+
+
+DATELINE = re.compile(r"[A-Z][A-Z.,/' ]{2,}(?:\s*\([^)\n]{1,40}\))?\s*[–—―-]{1,2}\s")
+
+
+def _after_dateline(a: Analysis, head: Word) -> Word:
+    """'KYIV/BUDAPEST (Worthy News) – Russian President Vladimir Putin has told …': not KYIV."""
+    p_start, p_end = a.paragraphs[head.para] if head.para < len(a.paragraphs) else (0, 0)
+    m = DATELINE.match(a.text, p_start, p_end)
+    if m is None or head.start >= m.end():
+        return head
+    if head.head < 0:
+        return head
+    j = a.words[head.head].i - 1  # the noun right before the verb: "…, Russian President Vladimir Putin has told"
+    while j > 0 and a.words[j].upos in ("AUX", "ADV", "PART") and a.words[j].start >= m.end():
+        j -= 1
+    w = a.words[j]
+    return w if w.start >= m.end() and w.upos in ("PROPN", "NOUN") and w.sent == head.sent else head
 
 
 def _person_in(a: Analysis, head: Word) -> Word:
@@ -718,6 +768,34 @@ def _person_in(a: Analysis, head: Word) -> Word:
             if ent is not None:
                 return a.words[ent.words[-1]]
     return head
+
+
+def _owned_description(a: Analysis, ds: DocumentSpeakers, head: Word, words: list[Word], last) -> str | None:
+    """'Gore's spokeswoman', 'his aide', 'the minister's office': the possessor resolved, then the noun."""
+    owner = next((a.words[c] for c in head.children if a.words[c].deprel == "nmod:poss"), None)
+    if owner is None and head.i >= 2 and a.words[head.i - 1].text in ("’s", "'s", "’") \
+            and a.words[head.i - 2].upos in ("PROPN", "NOUN"):
+        owner = a.words[head.i - 2]  # the parse missed the possessive
+    if owner is None or head.lemma not in PERSON_NOUNS | ROLE_WORDS | GROUP_NOUNS | ORG_NOUNS | {"campaign", "office", "aide", "team", "staff"}:
+        return None
+    low = owner.text.lower()
+    if low in ("his", "her"):
+        name = ds.person_before(owner.start, "m" if low == "his" else "f",
+                                (last[0], last[1]) if last and last[3] == "person" else None)
+    elif owner.upos == "PROPN" and owner.ner in PERSON_TYPES:
+        ent = next((e for e in a.entities if e.start <= owner.start < e.end and e.words), None)
+        name = ds.full_name(_person_name(a, ent)[0], owner.start) if ent else None
+    elif owner.upos == "PROPN" and owner.ner == "O":
+        _, name_words = _title_strip([w for w in propn_run(a, owner) if w.text[:1].isalpha()])
+        name = ds.full_name(_text(a, name_words), owner.start) if name_words else None
+    elif owner.upos == "NOUN" and owner.lemma in ROLE_WORDS | PERSON_NOUNS:
+        name = _description_referent(ds, owner, last)
+    else:
+        return None
+    if not name:
+        return None
+    rest = [w for w in words if w.start > owner.end and w.text not in ("’s", "'s", "’")] or [head]
+    return f"{name}'s {a.text[rest[0].start:rest[-1].end]}" if rest else None
 
 
 def _group_before(a: Analysis, pron: Word) -> str | None:

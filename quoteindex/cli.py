@@ -151,6 +151,10 @@ def eval_(
         out = pred or Path(tempfile.mkdtemp()) / "pred.jsonl"
         evaluate.predict(docs_dir, out, models=models)
         typer.echo(evaluate.score(gold, out, scorer=scorer, as_json=as_json))
+        if not as_json:
+            typer.echo("Attribution by how the gold mention names the speaker:")
+            for kind, r in evaluate.by_mention(gold, out, scorer=scorer).items():
+                typer.echo(f"  {kind:<12} gold {r['gold']:>4}  matched {r['matched']:>4}  accuracy {r['accuracy']:.3f}")
 
 
 @models_app.callback()

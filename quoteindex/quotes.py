@@ -243,6 +243,12 @@ def _according(a: Analysis, v: Word, marked: list[MarkedSpan]) -> Quote | None:
         clause = a.words[v.head]
     else:
         clause = a.words[x.head]
+    cue, cue_text, source = v.i, "according to", x.i
+    reporter = _reports_itself(a, clause) if _ownerless_speech(a, x) else None
+    if reporter is not None:
+        # "He said …, according to remarks published on Saturday": the remarks are his
+        cue, cue_text = reporter.i, reporter.text
+        source = next(c for c in reporter.children if a.words[c].deprel.startswith("nsubj"))
     inner = set(a.subtree(x.i)) | {v.i}
     idx = [j for j in a.subtree(clause.i) if j not in inner and a.words[j].sent == v.sent]
     if len(idx) < 3 or not _has_verb(a, idx):
@@ -250,8 +256,34 @@ def _according(a: Analysis, v: Word, marked: list[MarkedSpan]) -> Quote | None:
     span = _span(a, idx)
     if not span:
         return None
-    return Quote(span[0], span[1], "indirect", v.para, v.sent, cue=v.i, cue_text="according to", source=x.i,
+    return Quote(span[0], span[1], "indirect", v.para, v.sent, cue=cue, cue_text=cue_text, source=source,
                  evidence="cue:according-to", confidence=0.8)
+
+
+def _ownerless_speech(a: Analysis, x: Word) -> bool:
+    """'remarks', 'a statement' with nobody's name on them."""
+    return x.lemma in REPORTING_NOUNS and not any(
+        a.words[c].deprel in ("nmod:poss", "nmod", "compound") and a.words[c].upos in ("PROPN", "PRON", "NOUN")
+        for c in x.children)
+
+
+def _reports_itself(a: Analysis, w: Word) -> Word | None:
+    """The reporting verb with its own subject that heads a clause, if there is one."""
+    for _ in range(4):
+        if w.upos == "VERB" and w.lemma in REPORTING_VERBS and any(
+                a.words[c].deprel.startswith("nsubj") for c in w.children):
+            return w
+        if w.head < 0:
+            return None
+        w = a.words[w.head]
+    return None
+
+
+def according_source(a: Analysis, v: Word) -> Word | None:
+    """The X of 'according to X'."""
+    if v.head >= 0 and v.deprel in ("case", "mark", "fixed"):
+        return a.words[v.head]
+    return next((a.words[c] for c in v.children if a.words[c].upos in ("NOUN", "PROPN", "PRON")), None)
 
 
 def _classify(a: Analysis, q: Quote, marked: list[MarkedSpan]) -> Quote | None:
@@ -264,6 +296,10 @@ def _classify(a: Analysis, q: Quote, marked: list[MarkedSpan]) -> Quote | None:
             q.end = min(q.end, m.open_at)
         else:
             return None
+    for m in inside:
+        # "X said Y, according to …: “Z.”": a quotation introduced by a colon stands on its own
+        if m.open_at > q.start and a.text[q.start:m.open_at].rstrip().endswith(":") and word_count(a.text[m.start:m.end]) >= 4:
+            q.end = min(q.end, m.open_at)
     while q.end > q.start and a.text[q.end - 1] in " ,:;—–-":
         q.end -= 1
     if q.end - q.start < 3:
@@ -305,6 +341,10 @@ def _verb_candidates(a: Analysis, span: MarkedSpan, marked: list[MarkedSpan], le
             continue
         if re.search(r"(^|\W)so[- ]$", a.text[max(0, w.start - 4):w.start].lower()):
             continue  # "a so-called “buffer zone”" marks a term, not a quotation
+        if w.text.lower() == "according":
+            src = according_source(a, w)
+            if src is not None and _ownerless_speech(a, src):
+                continue
         if w.end <= span.open_at:
             dist = span.open_at - w.end
             between = a.text[w.end:span.open_at]

@@ -46,6 +46,8 @@ def same_person(a: str, b: str) -> bool:
     ta, tb = name_tokens(a), name_tokens(b)
     if not ta or not tb:
         return False
+    if {"and", "&"} & (set(ta) | set(tb)):
+        return ta == tb  # "Putin and Trump" is two people, neither of them Trump alone
     if (set(ta) & SUFFIXES) != (set(tb) & SUFFIXES):
         return False
     ta = [t for t in ta if t not in SUFFIXES]

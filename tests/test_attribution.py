@@ -61,3 +61,39 @@ def test_scare_quotes_get_low_confidence(quotes_of):
     qs = quotes_of("The army set up a so-called “buffer zone” along the border last year.")
     q = by_text(qs, "buffer zone")
     assert q.confidence < 0.3
+
+
+def test_name_set_off_after_a_description_is_the_speaker(quotes_of):
+    qs = quotes_of("The director of the Baltic Institute, Anna Berg, told reporters her group never met the minister.")
+    assert by_text(qs, "never met the minister").speaker == "Anna Berg"
+
+
+def test_description_owned_by_a_person_is_not_that_person(quotes_of):
+    text = ("Governor Thomas Whitfield did not attend the ceremony on Friday.\n\n"
+            "The governor's spokeswoman said that he had a fever and would return next week.")
+    q = by_text(quotes_of(text), "had a fever")
+    assert q.speaker == "Thomas Whitfield's spokeswoman"
+
+
+def test_dateline_is_never_the_speaker(quotes_of):
+    qs = quotes_of("OSLO/BERGEN (Nordic Wire) – Prime Minister Eva Lund has told parliament that taxes will fall next year.")
+    assert by_text(qs, "taxes will fall").speaker == "Eva Lund"
+
+
+def test_coordinated_quotations_share_their_cue(quotes_of):
+    qs = quotes_of("Union leader Marta Quinn stood on the stage, shouting “Fair pay now” and “No more cuts” to the crowd.")
+    first, second = by_text(qs, "Fair pay"), by_text(qs, "No more cuts")
+    assert first.cue_text == second.cue_text == "shouting"
+    assert first.speaker == second.speaker
+
+
+def test_remarks_belong_to_the_subject_who_made_them(quotes_of):
+    text = ("Foreign Minister Lena Vogt spoke to students in Bonn.\n\n"
+            "She said she expected the trade dispute to end soon, according to remarks published on Sunday.")
+    q = by_text(quotes_of(text), "trade dispute")
+    assert q.speaker == "Lena Vogt" and q.cue_text != "according to"
+
+
+def test_as_someone_put_it_is_a_cue(quotes_of):
+    qs = quotes_of("As the economist Daniel Moreau put it, “Nobody wins a trade war.”")
+    assert by_text(qs, "Nobody wins").speaker == "Daniel Moreau"

@@ -98,3 +98,7 @@ def test_eval_command_scores_the_seed_gold_set(monkeypatch, nlp):
     scores = json.loads(result.stdout[result.stdout.index("{"):])
     assert scores["all"]["matched"] > 0
     assert 0 < scores["all"]["end_to_end"]["f1"] <= 1
+    table = runner.invoke(app, ["eval", str(gold)])
+    assert table.exit_code == 0, table.output
+    assert "e2e F1" in table.output
+    assert "pronoun" in table.output and "name" in table.output

@@ -31,3 +31,9 @@ def test_index_merges_variants_and_keeps_aliases(tmp_path):
     assert db["speakers"].get(c)["name"] == "Rustem Umerov"
     assert store.find_speaker(db, "president zelensky") == a
     assert store.find_speaker(db, "KREMLIN") == k
+
+
+def test_hyphenated_and_coordinated_names_do_not_swallow_a_person():
+    assert not same_person("Cruz", "Trump-Cruz")
+    assert not same_person("Trump", "Putin and Trump")
+    assert same_person("Mark-Viverito", "Melissa Mark-Viverito")
