@@ -698,6 +698,14 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
             q.evidence += ";coref:possessor"
             q.confidence = min(q.confidence, 0.6)
             return
+    if kind in ("organization", "group") and head.upos == "NOUN" and head.lemma in ORG_NOUNS \
+            and words and words[0].lemma == "the" and head.ner == "O" and len(words) <= 3:
+        org = _organisation_before(a, head)
+        if org is not None:  # "The daily said …" after "The Times of Malta reported …"
+            q.speaker, q.speaker_type, q.role = org, "organization", None
+            q.evidence += ";coref:organisation"
+            q.confidence = min(q.confidence, 0.6)
+            return
     if kind == "description":
         # "the minister", "the Republican": the last person whose role or party fits
         target = _description_referent(ds, head, last)
@@ -796,6 +804,18 @@ def _owned_description(a: Analysis, ds: DocumentSpeakers, head: Word, words: lis
         return None
     rest = [w for w in words if w.start > owner.end and w.text not in ("’s", "'s", "’")] or [head]
     return f"{name}'s {a.text[rest[0].start:rest[-1].end]}" if rest else None
+
+
+def _organisation_before(a: Analysis, head: Word, window: int = 6) -> str | None:
+    """The organisation 'the company' / 'the daily' / 'the ministry' picks up: the last one named, nearby."""
+    lo = a.sentences[max(0, head.sent - window)][0]
+    for e in reversed([e for e in a.entities if e.type == "ORG" and e.words and lo <= e.words[0] < head.i]):
+        if any(a.words[j].i in a.quoted for j in e.words):
+            continue
+        name = re.sub(r"(’s|'s|’)$", "", e.text).strip()
+        if len(name) > 1:
+            return name
+    return None
 
 
 def _group_before(a: Analysis, pron: Word) -> str | None:

@@ -97,3 +97,9 @@ def test_remarks_belong_to_the_subject_who_made_them(quotes_of):
 def test_as_someone_put_it_is_a_cue(quotes_of):
     qs = quotes_of("As the economist Daniel Moreau put it, “Nobody wins a trade war.”")
     assert by_text(qs, "Nobody wins").speaker == "Daniel Moreau"
+
+
+def test_an_organisation_description_resolves_to_the_organisation(quotes_of):
+    text = "The Times of Malta reported on the deal on Monday. The daily said the contract was signed in secret."
+    q = by_text(quotes_of(text), "signed in secret")
+    assert q.speaker_mention == "The daily" and "Times of Malta" in q.speaker
