@@ -15,6 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
+from .gender import first_name_gender
 from .ingest import Document
 
 PARAGRAPH = re.compile(r"\n[ \t\u00a0]*")
@@ -168,7 +169,8 @@ def _surname(text: str) -> str:
 
 
 def _consistent_people(text: str, words: list[Word], entities: list[Entity]) -> list[Entity]:
-    """One name, one type per article: once "Rick Gates" is a person, a lone "Gates" is too.
+    """One name, one type per article: once "Rick Gates" is a person, a lone "Gates" is too,
+    and so is "Tony Podesta" beside "John Podesta".
 
     A small NER model often tags a bare surname as an organisation or misses it; news
     articles name a person in full first and by surname after.
@@ -200,7 +202,8 @@ def _consistent_people(text: str, words: list[Word], entities: list[Entity]) -> 
     for e in entities:
         if e.type != person_type and e.words and len(e.words) <= 2 \
                 and all(words[j].upos == "PROPN" for j in e.words) \
-                and (_surname(e.text) in surnames and len(e.words) == 1 or e.text in full):
+                and (_surname(e.text) in surnames and (len(e.words) == 1 or first_name_gender(e.text))
+                     or e.text in full):
             e = Entity(text=e.text, type=person_type, start=e.start, end=e.end, words=e.words)
             for j in e.words:
                 words[j].ner = person_type

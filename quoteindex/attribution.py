@@ -202,8 +202,8 @@ def _nominal(w: Word) -> bool:
 def _plausible_person(a: Analysis, idx: list[int]) -> bool:
     """Weak taggers call 'Republicans', 'the Post' or 'Aral Sea' people: not as pronoun antecedents."""
     ws = [a.words[j] for j in idx]
-    if any("Number=Plur" in w.feats or w.xpos == "NNPS" for w in ws):
-        return False
+    if len(ws) == 1 and ("Number=Plur" in ws[0].feats or ws[0].xpos == "NNPS"):
+        return False  # a lone plural; "Carla Mendes" or "Bernie Sanders" tagged plural are still people
     if any(w.lemma in ORG_NOUNS or w.lemma in GROUP_NOUNS or w.lemma in ("sea", "river", "street", "post", "tv", "news")
            for w in ws):
         return False
@@ -525,11 +525,12 @@ class DocumentSpeakers:
                 best = other
         if at is None or best == name:
             return best
-        before = [(start, n) for start, n, _ in self._introduced if start < at
-                  and len(_tokens(n)) > len(_tokens(name)) and _compatible(name, n)]
+        # latest sentence first; within it the first named ("Tony Podesta, brother of John Podesta")
+        before = [((h.sent if h is not None else 0), -start, start, n) for start, n, h in self._introduced
+                  if start < at and len(_tokens(n)) > len(_tokens(name)) and _compatible(name, n)]
         if not before:
             return best
-        latest = max(before)[1]
+        latest = max(before)[3]
         return self.full_name(latest) if len(_tokens(latest)) < len(_tokens(best)) and _compatible(latest, best) else latest
 
     def note_gender(self, name: str, words: list[Word]) -> None:
@@ -599,6 +600,13 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             head, how = a.words[q.source], ("name-colon" if q.cue_text == ":" else "according-to")
         elif q.cue is not None:
             head, how = subject_of(a, a.words[q.cue])
+            if (head is None or how == "shared-subject") and q.kind != "direct":
+                share = _share_before(a, a.words[q.cue])
+                if share is not None:  # "About four in 10 said …": a poll's share of its respondents
+                    head = None
+                    q.speaker = q.speaker_mention = share
+                    q.speaker_type, q.evidence = "group", ";".join(x for x in (q.evidence, "speaker:share") if x)
+                    q.confidence = min(q.confidence or 1.0, 0.7)
         shared = by_cue.get(q.cue) if q.cue is not None else None
         if shared is None and q.cue is not None and a.words[q.cue].upos == "NOUN":
             # '“A,” said X in a statement. “B.”': the statement is X's, as the first quote was
@@ -609,6 +617,11 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             q.confidence = min(q.confidence or 1.0, 0.8)
         elif head is not None and not (head.start >= q.start and head.end <= q.end and q.kind == "direct"):
             _resolve(a, ds, q, head, how, last)
+            if q.speaker in (None, head.text) and head.lemma in RELATIVE_PRONOUNS:
+                share = _share_before(a, head)
+                if share is not None:  # "… four in 10 who said …"
+                    q.speaker = q.speaker_mention = share
+                    q.speaker_type = "group"
         if q.speaker is None and q.kind == "direct":
             prev = last_by_para.get(q.para) or last_by_para.get(q.para - 1)
             last_word = a.word_at(last[1]) if last is not None else None
@@ -630,6 +643,25 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             last = (q.speaker, q.start, q.role, q.speaker_type)
             last_by_para[q.para] = (q.speaker, q.role, q.speaker_type)
     return quotes
+
+
+_NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
+_ABOUT = r"(?:(?:about|nearly|roughly|almost|around|only|just|more than|fewer than|less than|over|under)\s+)?"
+SHARE = re.compile(
+    rf"(?:{_ABOUT}{_NUMBER}\s+(?:in|out of)\s+{_NUMBER}"
+    rf"|{_ABOUT}\d+(?:\.\d+)?\s*(?:percent|per cent|%)"
+    r"|(?:a|the)\s+(?:majority|minority|third|quarter|half))"
+    r"(?:\s+of\s+[\w -]{1,40})?\s*$", re.I)
+
+
+def _share_before(a: Analysis, w: Word) -> str | None:
+    """'About four in 10', '54 percent of voters', 'a majority of respondents' right before a verb or 'who'."""
+    lo = a.words[a.sentences[w.sent][0]].start
+    before = a.text[lo:w.start]
+    clause = re.split(r"[,;:(]\s", before)[-1].rstrip()
+    clause = re.sub(r"\s+(?:also|had|have|has|who|that)$", "", clause)
+    m = SHARE.search(clause)
+    return clause[m.start():].strip() if m else None
 
 
 COORDINATED = re.compile(r"[\s,.”\"’'»]*(?:and|or)?[\s“\"‘'«]*")

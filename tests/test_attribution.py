@@ -103,3 +103,14 @@ def test_an_organisation_description_resolves_to_the_organisation(quotes_of):
     text = "The Times of Malta reported on the deal on Monday. The daily said the contract was signed in secret."
     q = by_text(quotes_of(text), "signed in secret")
     assert q.speaker_mention == "The daily" and "Times of Malta" in q.speaker
+
+
+def test_a_poll_share_is_a_speaker(quotes_of):
+    qs = quotes_of("Voters were asked about the economy. About four in 10 said they were worried about prices.")
+    assert by_text(qs, "worried about prices").speaker == "About four in 10"
+
+
+def test_a_surname_means_the_person_named_first_in_the_latest_sentence(quotes_of):
+    text = ("The firm was founded by Carla Mendes, the sister of the economist Paulo Mendes.\n\n"
+            "Mendes said the firm had done nothing wrong.")
+    assert by_text(quotes_of(text), "done nothing wrong").speaker == "Carla Mendes"
