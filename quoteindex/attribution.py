@@ -437,6 +437,9 @@ class DocumentSpeakers:
         for e in a.entities:
             if e.type in PERSON_TYPES and not (e.words and e.words[0] in a.quoted):
                 name = self._entity_name(e)
+                if name and " " not in name and (headline_case(a, a.words[e.words[0]].sent)
+                                                 or name.lower().rstrip(".") in TITLE_WORDS | ROLE_WORDS | PERSON_NOUNS):
+                    continue  # "Christian Speaker Just Shared …", "the General": a title, not a name
                 if name and _plausible_person(a, e.words):
                     self.names.append(name)
                     self.people.append((e.start, name, a.words[e.words[-1]] if e.words else None))
@@ -460,6 +463,21 @@ class DocumentSpeakers:
                 self.names.append(name)
                 self.people.append((name_words[0].start, name, name_words[-1]))
         self._introduced = sorted(self.people, key=lambda p: p[0])  # (offset, name as written, head)
+        # what the article calls each person ("corporate speaker Lance Wallnau", "Hedge, an appraiser"),
+        # so that "the conference speaker" or "the appraiser" later finds them
+        self.descriptors: dict[str, set[str]] = {}
+        for start, name, head in self._introduced:
+            if head is None:
+                continue
+            words = mention_words(a, head)
+            desc = [w for w in words if w.end <= start and w.upos in ("NOUN", "ADJ", "PROPN")]
+            first = a.word_at(start)
+            if first is not None and first.i > 0 and a.words[first.i - 1].sent == first.sent:
+                desc += [w for w in nominal_run(a, first.i - 1, -1) if w.upos in ("NOUN", "ADJ")]
+            appos = appositive_role(a, head) or ""
+            bag = {w.lemma for w in desc} | {t.lower() for t in re.findall(r"[A-Za-z]+", appos)}
+            if bag:
+                self.descriptors.setdefault(self.full_name(name, start), set()).update(bag)
         self.speakers: dict[str, int] = {}  # person speakers so far -> how many quotes
         self.subjects: set[int] = {w.i for w in a.words if w.deprel.startswith("nsubj")}
         self.gender: dict[str, str] = {}
@@ -899,6 +917,9 @@ def _description_referent(ds: DocumentSpeakers, head: Word, last) -> str | None:
         role = (ds.roles.get(name) or "").lower()
         if noun in role.split() or noun in name.lower():
             return name
+        if head.upos == "NOUN" and "Number=Plur" not in head.feats \
+                and noun in ds.descriptors.get(ds.full_name(name, start), ()):
+            return ds.full_name(name, start)
     if head.text[:1].isupper() and head.upos in ("PROPN", "ADJ", "NOUN") and last and last[3] == "person":
         return last[0]  # "the Republican", "the Democrat"
     if noun in ROLE_WORDS or noun in PERSON_NOUNS:

@@ -308,9 +308,11 @@ def _classify(a: Analysis, q: Quote, marked: list[MarkedSpan]) -> Quote | None:
     if not inside:
         q.kind = "indirect"
         return q
-    unquoted = a.text[q.start:q.end]
-    for m in inside:
-        unquoted = unquoted.replace(a.text[m.start:m.end], " ")
+    chars = list(a.text[q.start:q.end])
+    for m in inside:  # blank out what the marks enclose (by offsets: the clause may stop short of a mark's comma)
+        for k in range(max(m.open_at, q.start), min(m.close_at + 1, q.end)):
+            chars[k - q.start] = " "
+    unquoted = "".join(chars)
     if word_count(unquoted) <= 1 and len(inside) == 1:
         m = inside[0]
         q.start, q.end, q.kind = m.start, m.end, "direct"

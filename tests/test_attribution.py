@@ -114,3 +114,14 @@ def test_a_surname_means_the_person_named_first_in_the_latest_sentence(quotes_of
     text = ("The firm was founded by Carla Mendes, the sister of the economist Paulo Mendes.\n\n"
             "Mendes said the firm had done nothing wrong.")
     assert by_text(quotes_of(text), "done nothing wrong").speaker == "Carla Mendes"
+
+
+def test_a_description_finds_the_person_the_article_described_that_way(quotes_of):
+    text = ("Veteran mountain guide Daniel Brooks met the climbers on Monday, and the mayor, Anna Kovac, "
+            "greeted them.\n\n“The ridge is no place for beginners,” the guide says.")
+    assert by_text(quotes_of(text), "no place for beginners").speaker == "Daniel Brooks"
+
+
+def test_a_fully_quoted_clause_before_its_cue_is_direct(quotes_of):
+    q = by_text(quotes_of("“We will win the final,” the coach says."), "win the final")
+    assert q.kind == "direct" and q.speaker_mention == "the coach"
