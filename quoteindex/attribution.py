@@ -62,6 +62,9 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
                 if j + 1 == v.i or all(x.upos in ("ADV", "AUX", "PART") for x in a.words[j + 1:v.i]):
                     w = a.words[j]
             return w, "subject"
+    if v.upos == "NOUN" and v.text.lower() != v.lemma and v.i > 0 and a.words[v.i - 1].upos in ("PROPN", "PRON") \
+            and a.words[v.i - 1].sent == v.sent and a.words[v.i - 1].i not in a.quoted:
+        return a.words[v.i - 1], "preceding"  # "…,” Viguerie notes: a verb the tagger read as a plural noun
     if v.upos == "NOUN" and v.lemma in REPORTING_NOUNS:  # "in a statement, X …" / "X's statement"
         for c in v.children:
             if a.words[c].deprel in ("nmod:poss",):
@@ -807,15 +810,17 @@ def _person_in(a: Analysis, head: Word) -> Word:
     """'Steve Coll, the dean of the school': a role noun whose phrase names the person."""
     if head.i > 0 and a.words[head.i - 1].text == "(" and head.i > 1:
         head = a.words[head.i - 2]  # "Sen. Claire McCaskill (D-Mo.)": the party tag is not the speaker
-    if head.upos != "NOUN" or head.ner != "O":
+    if head.upos not in ("NOUN", "NUM") or head.ner != "O":
         return head
-    named = _appositive_name(a, head)
+    named = _appositive_name(a, head) if head.upos == "NOUN" else None
     if named is not None:
         return named
-    # the name just before an appositive description: "Steve Coll, the dean …, said"
-    first = min((a.words[j] for j in a.subtree(head.i) if a.words[j].sent == head.sent), key=lambda w: w.start)
+    # the name just before an appositive description: "Steve Coll, the dean …, said", "John Cornyn, the No. 2 …"
+    first = min((a.words[j] for j in a.subtree(head.i) if a.words[j].sent == head.sent and a.words[j].upos != "PUNCT"),
+                key=lambda w: w.start)
     if first.i >= 2 and a.words[first.i - 1].text == "," and a.words[first.i - 2].upos == "PROPN" \
-            and (head.lemma in ROLE_WORDS | PERSON_NOUNS or a.words[first.i - 2].ner in PERSON_TYPES) \
+            and (head.lemma in ROLE_WORDS | PERSON_NOUNS or a.words[first.i - 2].ner in PERSON_TYPES
+                 or head.upos == "NUM") \
             and "Number=Plur" not in head.feats:
         return a.words[first.i - 2]
     for j in a.subtree(head.i):
