@@ -102,6 +102,11 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
                 and w.sent == v.sent and (w.start - v.end) < 40 and w.lemma not in REPORTING_NOUNS \
                 and not any(a.words[k].deprel == "case" for k in w.children) and _before_verb_is_quote(a, v):
             return w, "inverted"
+    left = a.words[v.i - 1] if v.i > 0 else None
+    if left is not None and left.sent == v.sent and left.upos in ("PROPN", "PRON") and left.i not in a.quoted \
+            and left.end == v.start - 1 and v.deprel in ("ccomp", "advcl", "conj", "parataxis", "xcomp") \
+            and left.lemma not in RELATIVE_PRONOUNS and left.lemma not in THING_PRONOUNS:
+        return left, "left-adjacent"  # "… came after Trump said …": the name right before the verb
     if v.head >= 0 and depth < 3 and v.deprel in ("xcomp", "advcl", "conj", "ccomp", "parataxis", "acl", "advcl:relcl"):
         h = a.words[v.head]
         if v.deprel == "acl" and h.upos in ("NOUN", "PROPN"):
@@ -423,7 +428,7 @@ def _tokens(name: str) -> list[str]:
 
 def _compatible(short: str, full: str) -> bool:
     s, f = _tokens(short), _tokens(full)
-    if not s or not f or len(s) > len(f):
+    if not s or not f or len(s) > len(f) or {"and", "&"} & set(f):
         return False
     if s[-1].removesuffix("'s") != f[-1].removesuffix("'s"):
         return False

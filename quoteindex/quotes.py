@@ -206,6 +206,8 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
             continue
         if not (v.upos in ("VERB",) and v.lemma in REPORTING_VERBS):
             continue
+        if any(a.words[c].lemma in ("not", "never") and a.words[c].deprel == "advmod" for c in v.children):
+            continue  # "did not confirm whether …": a report of nothing said
         got = content_words(a, v)
         if not got:
             continue

@@ -125,3 +125,15 @@ def test_a_description_finds_the_person_the_article_described_that_way(quotes_of
 def test_a_fully_quoted_clause_before_its_cue_is_direct(quotes_of):
     q = by_text(quotes_of("“We will win the final,” the coach says."), "win the final")
     assert q.kind == "direct" and q.speaker_mention == "the coach"
+
+
+def test_the_name_right_before_a_subordinate_reporting_verb(quotes_of):
+    text = ("Lena Moss and Karl Berg met in Vienna on Monday.\n\n"
+            "The meeting came after Berg said on his website that the talks had stalled for months.")
+    q = by_text(quotes_of(text), "talks had stalled")
+    assert q.speaker == "Karl Berg"
+
+
+def test_a_negated_report_is_not_a_quotation(quotes_of):
+    qs = quotes_of("The minister did not confirm whether the army would leave the city.")
+    assert not any("army would leave" in t for t, _ in qs)
