@@ -108,7 +108,12 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
         if h.start < v.start and h.upos in ("VERB", "AUX", "ADJ", "NOUN", "PROPN") and not is_cue_verb(h) \
                 and (v.deprel in ("parataxis", "ccomp") or (at_end and "," in before)):
             inner = set(a.subtree(v.i))
-            return [j for j in a.subtree(h.i) if j not in inner and a.words[j].start < v.start], "inverted"
+            idx = [j for j in a.subtree(h.i) if j not in inner and a.words[j].start < v.start]
+            lo = a.sentences[v.sent][0]
+            if at_end and a.text[:v.start].rstrip().endswith(",") and len(idx) < (v.i - lo) / 2:
+                # "CLAUSE, confirmed Putin aide Yuri Ushakov." hung off a noun deep inside the clause
+                idx = [j for j in range(lo, v.i) if a.words[j].start < v.start]
+            return idx, "inverted"
     for c in v.children:
         cw = a.words[c]
         if cw.deprel == "parataxis" and cw.start < v.start and cw.upos in ("VERB", "AUX", "ADJ"):
