@@ -89,6 +89,9 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
     verb and hangs off it, whatever the parser called it, since compact parsers often
     label a reported clause conj, xcomp or parataxis.
     """
+    inserted = parenthetical_content(a, v)
+    if inserted is not None:
+        return inserted, "parenthetical"
     for c in v.children:
         cw = a.words[c]
         if cw.deprel in CONTENT_RELS and cw.sent == v.sent:
@@ -119,6 +122,23 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
         if cw.deprel == "parataxis" and cw.start < v.start and cw.upos in ("VERB", "AUX", "ADJ"):
             return a.subtree(c), "parataxis"
     return linear_content(a, v)
+
+
+def parenthetical_content(a: Analysis, v: Word) -> list[int] | None:
+    """'The plan, many residents say, is a betrayal': the sentence around an inserted ', X said,'."""
+    lo, hi = a.sentences[v.sent]
+    if v.i + 1 >= hi or a.words[v.i + 1].text != ",":
+        return None
+    k = v.i - 1
+    while k > lo and a.words[k].upos in ("PRON", "PROPN", "NOUN", "DET", "ADJ", "NUM") and v.i - k <= 6:
+        k -= 1
+    if k <= lo or a.words[k].text != "," or k == v.i - 1:
+        return None
+    before = [j for j in range(lo, k) if a.words[j].upos != "PUNCT"]
+    after = [j for j in range(v.i + 2, hi) if not (a.words[j].upos == "PUNCT" and j == hi - 1)]
+    if len(before) < 2 or len(after) < 2 or not any(a.words[j].upos in ("VERB", "AUX") for j in after):
+        return None
+    return list(range(lo, k)) + after
 
 
 def linear_content(a: Analysis, v: Word) -> tuple[list[int], str] | None:
@@ -258,6 +278,10 @@ def _according(a: Analysis, v: Word, marked: list[MarkedSpan]) -> Quote | None:
         source = next(c for c in reporter.children if a.words[c].deprel.startswith("nsubj"))
     inner = set(a.subtree(x.i)) | {v.i}
     idx = [j for j in a.subtree(clause.i) if j not in inner and a.words[j].sent == v.sent]
+    lo = a.sentences[v.sent][0]
+    if (len(idx) < 3 or not _has_verb(a, idx)) and a.text[:v.start].rstrip().endswith(",") and v.i - lo >= 4:
+        # "CLAUSE, according to X." with the parse hanging "according" off a noun
+        idx = [j for j in range(lo, v.i) if a.words[j].text != "," or j != v.i - 1]
     if len(idx) < 3 or not _has_verb(a, idx):
         return None
     span = _span(a, idx)

@@ -137,3 +137,10 @@ def test_the_name_right_before_a_subordinate_reporting_verb(quotes_of):
 def test_a_negated_report_is_not_a_quotation(quotes_of):
     qs = quotes_of("The minister did not confirm whether the army would leave the city.")
     assert not any("army would leave" in t for t, _ in qs)
+
+
+def test_an_inserted_attribution_reports_the_sentence_around_it(quotes_of):
+    qs = quotes_of("The new bridge, many residents say, has cut their commute in half.")
+    q = by_text(qs, "commute in half")
+    assert q.kind == "indirect" and q.speaker == "many residents"
+    assert "The new bridge" in (qs[0][0] if qs else "")
