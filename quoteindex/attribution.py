@@ -620,7 +620,7 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
                 and COORDINATED.fullmatch(a.text[prev_q.end:q.start]):
             # 'chanting “Glory to Russia” and “Hooray”': one cue for both
             q.cue, q.cue_text, q.evidence = prev_q.cue, prev_q.cue_text, prev_q.evidence
-            q.confidence = prev_q.confidence
+            q.confidence, q.title = prev_q.confidence, prev_q.title
         prev_q = q
         if q.source is not None:
             head, how = a.words[q.source], ("name-colon" if q.cue_text == ":" else "according-to")
@@ -658,7 +658,7 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
                 q.evidence = (q.evidence + ";" if q.evidence else "") + "continuation"
                 q.confidence = 0.6
         if q.speaker is None:
-            q.confidence = 0.15 if q.fragment else 0.3
+            q.confidence = 0.15 if q.fragment and q.kind == "direct" else 0.3
         if q.fragment and q.cue is None:
             q.confidence = min(q.confidence, 0.15)
         if q.title and q.fragment:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from .errors import QuoteindexError
+from .export import MIN_CONFIDENCE
 
 app = typer.Typer(help="Find who said what in the news.", no_args_is_help=True, add_completion=False)
 models_app = typer.Typer(help="Show or evaluate the Stanza model set.", invoke_without_command=True)
@@ -94,6 +95,9 @@ def export(
     speaker: Optional[str] = typer.Option(None, help="Canonical name or any alias (case-insensitive)."),
     format: str = typer.Option("csv", "--format", "-f", help="csv or jsonl."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default: standard output)."),
+    min_confidence: float = typer.Option(
+        MIN_CONFIDENCE, "--min-confidence",
+        help="Leave out quotes below this confidence (titles, scare quotes); 0 exports everything."),
 ) -> None:
     """Export quotes, all or one speaker's, as CSV or JSON lines."""
     from . import export as export_mod
@@ -105,7 +109,7 @@ def export(
         err.print(f"[red]Error:[/red] {db} does not exist; create it with `quoteindex extract INPUT --db {db}`")
         raise typer.Exit(1)
     with reported():
-        rows = list(export_mod.records(db, speaker))
+        rows = list(export_mod.records(db, speaker, min_confidence=min_confidence))
         if output:
             with open(output, "w", encoding="utf-8", newline="") as fh:
                 n = export_mod.write(rows, fh, format)
@@ -140,6 +144,8 @@ def eval_(
     scorer: Optional[Path] = typer.Option(None, help="score.py (default: found beside the gold set)."),
     pred: Optional[Path] = typer.Option(None, help="Also keep the predictions here."),
     as_json: bool = typer.Option(False, "--json", help="Print the scorer's JSON."),
+    min_confidence: float = typer.Option(
+        MIN_CONFIDENCE, "--min-confidence", help="Score only quotes at or above this confidence, as `export` does."),
 ) -> None:
     """Run the extractor on a gold set and print the scorer's numbers."""
     import tempfile
@@ -149,7 +155,7 @@ def eval_(
     with reported():
         docs_dir = docs or gold.parent / "docs"
         out = pred or Path(tempfile.mkdtemp()) / "pred.jsonl"
-        evaluate.predict(docs_dir, out, models=models)
+        evaluate.predict(docs_dir, out, models=models, min_confidence=min_confidence)
         typer.echo(evaluate.score(gold, out, scorer=scorer, as_json=as_json))
         if not as_json:
             typer.echo("Attribution by how the gold mention names the speaker:")

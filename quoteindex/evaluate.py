@@ -23,12 +23,12 @@ def find_scorer(gold: Path, scorer: Path | None = None) -> Path:
 
 
 def predict(docs_dir: Path, out: Path, *, models: str | None = None, nlp=None, db_path: Path | None = None,
-            min_confidence: float = 0.0) -> int:
+            min_confidence: float = export.MIN_CONFIDENCE) -> int:
     """Extract `docs_dir` into a fresh database and write its JSON-lines export to `out`."""
     with tempfile.TemporaryDirectory() as tmp:
         db = db_path or Path(tmp) / "eval.db"
         extract.run([docs_dir], db, nlp=nlp, models=models)
-        rows = [r for r in export.records(db) if (r["confidence"] or 0) >= min_confidence]
+        rows = list(export.records(db, min_confidence=min_confidence))
         with open(out, "w", encoding="utf-8") as fh:
             return export.write(rows, fh, "jsonl")
 

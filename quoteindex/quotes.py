@@ -418,6 +418,9 @@ def direct_quotes(a: Analysis, marked: list[MarkedSpan], taken: list[tuple[int, 
             _, w, side = cands[0]
             q.cue, q.cue_text = w.i, ("according to" if w.text.lower() == "according" else w.text)
             q.evidence = f"cue:{side}"
+            if q.title and side == "before" and w.lemma in REPORTING_VERBS and w.upos == "VERB" \
+                    and not re.search(r"\w", a.text[w.end:m.open_at]):
+                q.title = False  # 'chanting “Glory to Russia”': a cue right before the marks makes it a quotation
             if w.text.lower() == "according":
                 x = a.words[w.head] if w.head >= 0 else None
                 q.source = x.i if x is not None else None

@@ -102,3 +102,16 @@ def test_eval_command_scores_the_seed_gold_set(monkeypatch, nlp):
     assert table.exit_code == 0, table.output
     assert "e2e F1" in table.output
     assert "pronoun" in table.output and "name" in table.output
+
+
+def test_export_leaves_out_titles_and_scare_quotes_unless_asked(seeds_db, tmp_path):
+    claimed, everything = tmp_path / "claimed.jsonl", tmp_path / "all.jsonl"
+    assert runner.invoke(app, ["export", str(seeds_db), "-f", "jsonl", "-o", str(claimed)]).exit_code == 0
+    assert runner.invoke(app, ["export", str(seeds_db), "-f", "jsonl", "-o", str(everything),
+                               "--min-confidence", "0"]).exit_code == 0
+    low = [json.loads(line) for line in everything.read_text().splitlines()
+           if json.loads(line)["confidence"] < 0.25]
+    assert low, "the seeds hold scare quotes (“buffer zone”) stored at low confidence"
+    kept = [json.loads(line) for line in claimed.read_text().splitlines()]
+    assert all(r["confidence"] >= 0.25 for r in kept)
+    assert len(kept) + len(low) == len(everything.read_text().splitlines())
