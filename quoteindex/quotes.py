@@ -154,8 +154,9 @@ def linear_content(a: Analysis, v: Word) -> tuple[list[int], str] | None:
             j -= 1
         if j > lo and a.words[j].text == ",":
             idx = list(range(lo, j))
-            if len(idx) >= 4 and any(a.words[k].upos in ("VERB", "AUX") for k in idx):
-                return idx, "linear-before"
+            if len(idx) >= 4 and any(a.words[k].upos == "AUX" or a.words[k].xpos in ("VBD", "VBZ", "VBP", "MD")
+                                     for k in idx):
+                return idx, "linear-before"  # a finite clause, not "In the text accompanying the post, …"
         return None
     # "X said (on Tuesday) that CLAUSE" / "X said he expected …"; not "…,” said X, a broker who …"
     if a.text[max(0, v.start - 4):v.start].rstrip().endswith(("”", '"', "''", "’")) or \
@@ -239,8 +240,12 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
         idx, how = got
         idx = _without_other_reports(a, v, idx)
         words = [a.words[j] for j in sorted(idx) if a.words[j].upos != "PUNCT"]
-        if words and words[0].lemma in ("who", "which", "whom", "whose", "where", "when"):
+        if words and (words[0].lemma in ("who", "which", "whom", "whose", "where", "when") or (
+                len(words) > 1 and words[0].upos == "ADP" and words[1].lemma in ("which", "whom", "whose"))):
             continue  # a relative clause about the speaker, not what they said
+        if words and words[0].xpos == "VBG" and words[0].start > v.start \
+                and a.text[v.end:words[0].start].strip().startswith(","):
+            continue  # "…, she said, invoking the 2008 race": a participle clause, not the content
         if words and words[0].start > v.start and a.text[max(0, v.start - 3):v.start].rstrip().endswith(
                 ("”", '"', "''", "’")) and any(a.words[j].start < words[0].start and a.words[j].start > v.start
                                                      and a.words[j].upos == "PROPN" for j in range(v.i, words[0].i)):

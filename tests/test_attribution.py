@@ -144,3 +144,10 @@ def test_an_inserted_attribution_reports_the_sentence_around_it(quotes_of):
     q = by_text(qs, "commute in half")
     assert q.kind == "indirect" and q.speaker == "many residents"
     assert "The new bridge" in (qs[0][0] if qs else "")
+
+
+def test_participle_and_relative_tails_are_not_reported_content(quotes_of):
+    qs = quotes_of("The senator spoke at a rally, at which she said nothing new.\n\n"
+                   "“We will win,” she said, invoking the 2008 race.")
+    assert not any(t.startswith("invoking") for t, _ in qs)
+    assert not any(t.startswith("at which") for t, _ in qs)
