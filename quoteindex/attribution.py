@@ -71,6 +71,9 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
                 return a.words[c], "possessor"
         if v.head >= 0:
             return subject_of(a, a.words[v.head], depth + 1) if depth < 2 else (None, "")
+    antecedent = _relative_antecedent(a, v)
+    if antecedent is not None:
+        return antecedent, "relative"
     # "…,” Viguerie tells Breitbart News: the subject stands between the quote and the verb
     if _before_verb_is_quote(a, v, gap=40):
         run = nominal_run(a, v.i - 1, -1) if v.i > 0 else []
@@ -87,7 +90,8 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
     nxt = v.i + 1
     while nxt < len(a.words) and a.words[nxt].upos == "ADV" and a.words[nxt].sent == v.sent:
         nxt += 1
-    if nxt < len(a.words) and a.words[nxt].sent == v.sent and _before_verb_is_quote(a, v) and v.xpos != "VBG":
+    if nxt < len(a.words) and a.words[nxt].sent == v.sent and _before_verb_is_quote(a, v) and v.xpos != "VBG" \
+            and not _opens_clause(a, a.words[nxt], v):
         first = a.words[nxt]
         # "…, saying he has …": the pronoun opens the reported clause, it is not an inverted subject
         opens_clause = first.deprel.startswith("nsubj") and first.head != v.i
@@ -141,6 +145,27 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
         if w.upos not in ("DET", "ADJ", "ADV", "NOUN"):
             break
     return None, ""
+
+
+def _opens_clause(a: Analysis, w: Word, v: Word) -> bool:
+    """Whether the words right after `v` start its reported clause ('said Sanders has pushed …')."""
+    run = nominal_run(a, w.i, +1) or [w]
+    return any(x.deprel.startswith("nsubj") and x.head != v.i and x.head >= 0 and a.words[x.head].start > v.start
+               for x in run)
+
+
+def _relative_antecedent(a: Analysis, v: Word) -> Word | None:
+    """'Sen. Claire McCaskill (D-Mo.), who has endorsed Clinton, said …': the person before the 'who' clause."""
+    if not a.text[:v.start].rstrip().endswith(","):
+        return None
+    lo = a.sentences[v.sent][0]
+    for j in range(v.i - 2, lo, -1):
+        w = a.words[j]
+        if w.i in a.quoted or w.upos in ("VERB",) and w.lemma in REPORTING_VERBS:
+            return None
+        if w.lemma == "who" and a.words[j - 1].text == ",":
+            return _nominal_before(a, a.words[j - 1])
+    return None
 
 
 _CLOSERS = ("”", '"', "''", "’", "»")
@@ -642,6 +667,11 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             q.evidence = ";".join(x for x in (q.evidence, "speaker:same-cue") if x)
             q.confidence = min(q.confidence or 1.0, 0.8)
         elif head is not None and not (head.start >= q.start and head.end <= q.end and q.kind == "direct"):
+            if q.kind != "direct" and q.cue is not None and q.start <= head.start < q.end:
+                # the parse took the reported clause's own subject ("X (D-Mo.) said Sanders has …")
+                before = _nominal_before(a, a.words[q.cue])
+                if before is not None:
+                    head, how = before, "left-adjacent"
             _resolve(a, ds, q, head, how, last)
             if q.speaker in (None, head.text) and head.lemma in RELATIVE_PRONOUNS:
                 share = _share_before(a, head)
@@ -706,6 +736,10 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
         if j >= 0 and a.words[j].sent == head.sent and a.words[j].upos in ("PROPN", "NOUN"):
             head, how = a.words[j], "relative"
     head = _after_dateline(a, head)
+    if head.upos == "NOUN" and head.lemma in REPORTING_NOUNS:
+        owner = next((a.words[c] for c in head.children if a.words[c].deprel == "nmod:poss"), None)
+        if owner is not None:  # "her initial statement stated …": the statement's author
+            head = owner
     head = _person_in(a, head)
     words = mention_words(a, head)
     if head.upos == "PROPN":
@@ -875,6 +909,25 @@ def _organisation_before(a: Analysis, head: Word, window: int = 6) -> str | None
         name = re.sub(r"(’s|'s|’)$", "", e.text).strip()
         if len(name) > 1:
             return name
+    return None
+
+
+def _nominal_before(a: Analysis, v: Word) -> Word | None:
+    """The noun phrase right before a verb, past adverbs, auxiliaries and a parenthesis ('(D-Mo.)')."""
+    lo = a.sentences[v.sent][0]
+    j = v.i - 1
+    while j >= lo:
+        w = a.words[j]
+        if w.upos in ("ADV", "AUX", "PART") and w.text.lower() != "not":
+            j -= 1
+        elif w.text == ")":
+            while j >= lo and a.words[j].text != "(":
+                j -= 1
+            j -= 1
+        else:
+            break
+    if j >= lo and a.words[j].upos in ("PROPN", "NOUN", "PRON") and a.words[j].i not in a.quoted:
+        return a.words[j]
     return None
 
 

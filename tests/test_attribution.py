@@ -151,3 +151,15 @@ def test_participle_and_relative_tails_are_not_reported_content(quotes_of):
                    "“We will win,” she said, invoking the 2008 race.")
     assert not any(t.startswith("invoking") for t, _ in qs)
     assert not any(t.startswith("at which") for t, _ in qs)
+
+
+def test_speaker_before_a_relative_clause_not_the_reported_subject(quotes_of):
+    text = "Sen. Maria Lopez (D-N.M.), who has endorsed Smith, said Jones has pushed the party to the left."
+    q = by_text(quotes_of(text), "pushed the party")
+    assert q.speaker == "Maria Lopez"
+
+
+def test_a_statement_speaks_for_its_author(quotes_of):
+    text = ("Senator Ruth Adler answered questions on Monday.\n\n"
+            "Her written statement said that the fund had never been used for travel.")
+    assert by_text(quotes_of(text), "never been used").speaker == "Ruth Adler"
