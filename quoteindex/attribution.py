@@ -106,6 +106,9 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
                 and w.sent == v.sent and (w.start - v.end) < 40 and w.lemma not in REPORTING_NOUNS \
                 and not any(a.words[k].deprel == "case" for k in w.children) and _before_verb_is_quote(a, v):
             return w, "inverted"
+    chain = _participle_subject(a, v) if v.xpos == "VBG" else None
+    if chain is not None:
+        return chain, "participle"
     left = a.words[v.i - 1] if v.i > 0 else None
     if left is not None and left.sent == v.sent and left.upos in ("PROPN", "PRON") and left.i not in a.quoted \
             and left.end == v.start - 1 and v.deprel in ("ccomp", "advcl", "conj", "parataxis", "xcomp") \
@@ -145,6 +148,39 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
         if w.upos not in ("DET", "ADJ", "ADV", "NOUN"):
             break
     return None, ""
+
+
+def _participle_subject(a: Analysis, v: Word) -> Word | None:
+    """'men in uniform holding flags, clapping and chanting “…”': the noun the participles describe."""
+    lo = a.sentences[v.sent][0]
+    first = v
+    while True:
+        k, linked = first.i - 1, False
+        while k > lo and first.i - k <= 6:
+            w = a.words[k]
+            if w.text in (",", "and"):
+                linked = True
+            elif not (w.upos in ("DET", "ADJ", "NOUN", "NUM", "PROPN") and w.xpos != "VBG" and linked):
+                break
+            k -= 1
+        if linked and k > lo and a.words[k].xpos == "VBG":
+            first = a.words[k]
+        else:
+            break
+    if first is v:
+        return None
+    j = first.i - 1
+    while j > lo and a.words[j].upos in ("ADJ", "DET", "NUM") and a.words[j - 1].upos in ("ADJ", "DET", "NUM", "NOUN", "ADP"):
+        j -= 1
+    if a.words[j].upos in ("ADJ",) and j > lo and a.words[j - 1].upos == "ADP":
+        j -= 1  # "soldiers in uniform" with "uniform" tagged as an adjective
+    if a.words[j].upos == "ADP" and j > lo and a.words[j - 1].upos in ("NOUN", "PROPN"):
+        j -= 1  # "men in uniform": the men
+    elif a.words[j].upos in ("NOUN", "PROPN") and j > lo + 1 and a.words[j - 1].upos == "ADP" \
+            and a.words[j - 2].upos in ("NOUN", "PROPN"):
+        j -= 2
+    noun = a.words[j]
+    return noun if noun.upos in ("NOUN", "PROPN") and noun.sent == v.sent else None
 
 
 def _opens_clause(a: Analysis, w: Word, v: Word) -> bool:
@@ -358,7 +394,7 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
         return _text(a, name_words), role, "person" if (len(name_words) > 1 or role) else "unknown"
     # a description: "Ukrainian officials", "military observers", "Hungary's prime minister"
     desc = _text(a, words)
-    if h.lemma in GROUP_NOUNS or "Number=Plur" in h.feats:
+    if h.lemma in GROUP_NOUNS or h.text.lower() in GROUP_NOUNS or "Number=Plur" in h.feats:
         return desc, None, "group"
     return desc, desc, "description"
 
@@ -742,6 +778,13 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
             head = owner
     head = _person_in(a, head)
     words = mention_words(a, head)
+    if how == "participle" and head.upos == "NOUN" and head.ner == "O":
+        # "men in uniform holding flags and chanting": the phrase up to the first participle
+        end = next((w.i for w in a.words[head.i + 1:head.i + 7] if w.xpos == "VBG" or w.upos == "PUNCT"), head.i + 1)
+        k = head.i
+        while k > 0 and a.words[k - 1].upos in ("DET", "ADJ", "NUM") and a.words[k - 1].sent == head.sent:
+            k -= 1
+        words = a.words[k:end]
     if head.upos == "PROPN":
         ids = {w.i for w in words} | {w.i for w in propn_run(a, head)}
         words = [a.words[j] for j in range(min(ids), max(ids) + 1)]

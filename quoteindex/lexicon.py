@@ -12,7 +12,7 @@ reveal disclose admit concede allege charge accuse complain predict promise vow 
 inform notify remind caution urge recommend conclude testify recall repeat reiterate emphasize emphasise
 underline point counter retort quip joke boast brag lament muse speculate estimate forecast
 indicate signal hint imply acknowledge affirm reaffirm dispute contest object protest
-demand order instruct advise threaten guarantee grumble whisper shout yell scream cry exclaim chant
+demand order instruct advise threaten guarantee grumble whisper shout yell scream cry exclaim chant sing
 announce proclaim declare broadcast publish blog message text email telegraph
 """.split())
 

@@ -171,8 +171,8 @@ def linear_content(a: Analysis, v: Word) -> tuple[list[int], str] | None:
     else:
         return None
     clause = [w for w in tail[k:] if not (w.upos == "PUNCT" and w.i == hi - 1)]
-    if len(clause) >= 3 and any(w.upos in ("VERB", "AUX") for w in clause[:8]):
-        return [w.i for w in clause], "linear-after"
+    if len(clause) >= 3 and any(w.upos == "AUX" or w.xpos in ("VBD", "VBZ", "VBP", "MD") for w in clause[:8]):
+        return [w.i for w in clause], "linear-after"  # a finite clause, not "posted a video showing …"
     return None
 
 

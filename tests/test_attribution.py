@@ -163,3 +163,9 @@ def test_a_statement_speaks_for_its_author(quotes_of):
     text = ("Senator Ruth Adler answered questions on Monday.\n\n"
             "Her written statement said that the fund had never been used for travel.")
     assert by_text(quotes_of(text), "never been used").speaker == "Ruth Adler"
+
+
+def test_participles_belong_to_the_people_they_describe(quotes_of):
+    text = "The club posted a video showing fans in scarves waving flags, dancing and singing “Forever blue” outside."
+    q = by_text(quotes_of(text), "Forever blue")
+    assert q.speaker == "fans in scarves"
