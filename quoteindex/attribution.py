@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .annotations import Analysis, Word
+from .annotations import Analysis, Entity, Word
 from .gender import first_name_gender
 from .lexicon import (PERSON_NOUNS, ROLE_WORDS, REPORTING_VERBS, REPORTING_NOUNS, FEMALE_TITLES, FIRST_PERSON, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_PRONOUNS,
                       PLURAL_PRONOUNS, RELATIVE_PRONOUNS, THING_PRONOUNS, TITLE_WORDS)
@@ -997,13 +997,32 @@ def _appositive_name(a: Analysis, head: Word) -> Word | None:
     if k + 1 >= len(a.words) or a.words[k].text != "," or a.words[k + 1].sent != head.sent:
         return None
     ent = next((e for e in a.entities if e.words and e.words[0] == k + 1 and e.type in PERSON_TYPES), None)
-    if ent is None:
-        return None
-    after = ent.words[-1] + 1
-    if after < len(a.words) and a.words[after].text in (",", "(") or \
-            (after < len(a.words) and a.words[after].upos in ("VERB", "AUX")):
-        return a.words[ent.words[-1]]
+    if ent is not None:
+        name_words = [a.words[j] for j in ent.words]
+    else:
+        # a weak tagger may call the name part of an organisation: a first name still makes it a person
+        name_words = [w for w in a.words[k + 1:k + 4] if w.sent == head.sent]
+        n = next((i for i, w in enumerate(name_words) if w.upos != "PROPN"), len(name_words))
+        name_words = name_words[:n]
+        if not 2 <= len(name_words) <= 3 or not first_name_gender(_text(a, name_words) or ""):
+            return None
+    after = name_words[-1].i + 1
+    if after < len(a.words) and (a.words[after].text in (",", "(") or a.words[after].upos in ("VERB", "AUX")):
+        if ent is None:
+            _make_person(a, name_words)
+        return name_words[-1]
     return None
+
+
+def _make_person(a: Analysis, ws: list[Word]) -> None:
+    """Record `ws` as a person entity, replacing any entity that overlapped them."""
+    ids = {w.i for w in ws}
+    a.entities = [e for e in a.entities if not ids & set(e.words)]
+    a.entities.append(Entity(text=a.text[ws[0].start:ws[-1].end], type="PERSON", start=ws[0].start,
+                             end=ws[-1].end, words=sorted(ids)))
+    a.entities.sort(key=lambda e: e.start)
+    for w in ws:
+        w.ner = "PERSON"
 
 
 def _ancestors(a: Analysis, j: int, stop: int) -> list[int]:
