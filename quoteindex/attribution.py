@@ -496,6 +496,9 @@ def _compatible(short: str, full: str) -> bool:
     return all(t in f or any(ft.startswith(t.rstrip(".")) for ft in f) for t in s[:-1])
 
 
+MAIN_SUBJECT_BONUS = 3.0
+
+
 class DocumentSpeakers:
     """Speakers and referents seen so far in one document, for resolving later mentions."""
 
@@ -649,6 +652,8 @@ class DocumentSpeakers:
             score = -1.0 * min(here_sent - sent, 30) + (3.0 if here_sent - sent <= 1 else 0.0)
             if head is not None and head.i in self.subjects:
                 score += 1.5
+                if here_sent - sent <= 1 and head.head >= 0 and self.a.words[head.head].deprel == "root":
+                    score += MAIN_SUBJECT_BONUS  # the subject of the sentence just before: "X argued … “…,” he wrote"
             score += 4.0 * min(self.speakers.get(full, 0), 3)
             if last_speaker is not None and full == last_speaker[0]:
                 score += 2.0
