@@ -331,8 +331,9 @@ def _title_strip(tokens: list[Word]) -> tuple[list[Word], list[Word]]:
     """
     k = 0
     for j, t in enumerate(tokens[:-1]):
-        if t.text.lower() in TITLE_WORDS or t.text.lower().rstrip(".") in TITLE_WORDS:
-            k = j + 1
+        low = t.text.lower()
+        if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low in PERSON_NOUNS:
+            k = j + 1  # "Defence Minister", "Lawyer", "Star": what they are, not their name
     while k < len(tokens) - 1 and tokens[k].upos != "PROPN":
         k += 1
     return tokens[:k], tokens[k:]
@@ -454,9 +455,23 @@ def _with_run(a: Analysis, ws: list[Word]) -> list[Word]:
     return [a.words[j] for j in range(ids[0], ids[-1] + 1)]
 
 
+SUFFIX_WORDS = {"jr.", "jr", "sr.", "sr", "ii", "iii", "iv"}
+
+
+def _with_suffix(a: Analysis, ws: list[Word]) -> list[Word]:
+    """'Brent Bozell III', 'Donald Trump Jr.': a generational suffix is part of the name."""
+    k = ws[-1].i + 1 if ws else len(a.words)
+    if k < len(a.words) and a.words[k].text == "," and k + 1 < len(a.words) \
+            and a.words[k + 1].text.lower() in SUFFIX_WORDS:
+        k += 1
+    if k < len(a.words) and a.words[k].text.lower() in SUFFIX_WORDS and a.words[k].sent == ws[-1].sent:
+        return ws + [a.words[j] for j in range(ws[-1].i + 1, k + 1)]
+    return ws
+
+
 def _person_name(a: Analysis, e) -> tuple[str, list[Word]]:
     """A person entity's name without titles or possessive 's, and its words."""
-    ws = _with_run(a, [a.words[j] for j in e.words])
+    ws = _with_suffix(a, _with_run(a, [a.words[j] for j in e.words]))
     cut = next((k for k, w in enumerate(ws) if k and w.upos == "ADP" and w.text.islower()), None)
     ws = ws[:cut] if cut else ws  # "Terry E. Branstad of Iowa": the place is not the name
     owner = max((k for k, w in enumerate(ws[:-1]) if w.text in ("’s", "'s")), default=None)
@@ -489,7 +504,11 @@ def _tokens(name: str) -> list[str]:
 
 def _compatible(short: str, full: str) -> bool:
     s, f = _tokens(short), _tokens(full)
-    if not s or not f or len(s) > len(f) or {"and", "&"} & set(f):
+    if {"and", "&"} & set(f):
+        return False
+    if s and f and f[-1] in SUFFIX_WORDS and s[-1] not in SUFFIX_WORDS:
+        f = f[:-1]  # "Bozell" is short for "Brent Bozell III"
+    if not s or not f or len(s) > len(f):
         return False
     if s[-1].removesuffix("'s") != f[-1].removesuffix("'s"):
         return False

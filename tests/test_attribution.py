@@ -169,3 +169,9 @@ def test_participles_belong_to_the_people_they_describe(quotes_of):
     text = "The club posted a video showing fans in scarves waving flags, dancing and singing “Forever blue” outside."
     q = by_text(quotes_of(text), "Forever blue")
     assert q.speaker == "fans in scarves"
+
+
+def test_a_generational_suffix_stays_in_the_name(quotes_of):
+    text = ("Lawyer Robert Whitcombe III filed the appeal on Friday.\n\n"
+            "“The ruling ignores the law,” Whitcombe said.")
+    assert by_text(quotes_of(text), "ignores the law").speaker == "Robert Whitcombe III"
