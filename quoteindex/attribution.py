@@ -547,6 +547,8 @@ class DocumentSpeakers:
             _, name_words = _title_strip(run)
             if not name_words or any(_temporal(x) for x in name_words):
                 continue
+            if all(x.text.isupper() and len(x.text) > 2 for x in name_words) or _in_dateline(a, name_words[0]):
+                continue  # "KYIV –", "WASHINGTON (AP) —": places heading the story
             name = a.text[name_words[0].start:name_words[-1].end]
             reporting = any(x.deprel.startswith("nsubj") and x.head >= 0 and a.words[x.head].lemma in REPORTING_VERBS
                             for x in name_words)
@@ -895,6 +897,12 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
 
 
 DATELINE = re.compile(r"[A-Z][A-Z.,/' ]{2,}(?:\s*\([^)\n]{1,40}\))?\s*[–—―-]{1,2}\s")
+
+
+def _in_dateline(a: Analysis, w: Word) -> bool:
+    p_start, p_end = a.paragraphs[w.para] if w.para < len(a.paragraphs) else (0, 0)
+    m = DATELINE.match(a.text, p_start, p_end)
+    return m is not None and w.start < m.end()
 
 
 def _after_dateline(a: Analysis, head: Word) -> Word:

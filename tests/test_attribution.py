@@ -175,3 +175,8 @@ def test_a_generational_suffix_stays_in_the_name(quotes_of):
     text = ("Lawyer Robert Whitcombe III filed the appeal on Friday.\n\n"
             "“The ruling ignores the law,” Whitcombe said.")
     assert by_text(quotes_of(text), "ignores the law").speaker == "Robert Whitcombe III"
+
+
+def test_a_pronoun_never_resolves_to_a_dateline(quotes_of):
+    qs = quotes_of("KYIV – “We are ready,” he said.")
+    assert by_text(qs, "We are ready").speaker is None
