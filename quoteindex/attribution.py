@@ -1087,4 +1087,8 @@ def _description_referent(ds: DocumentSpeakers, head: Word, last) -> str | None:
 
 def extract(a: Analysis) -> list[Quote]:
     """Quotations of an analysed document, attributed."""
-    return attribute(a, find_quotes(a))
+    quotes = attribute(a, find_quotes(a))
+    for q in quotes:
+        if q.kind == "direct" and q.fragment and not q.title and q.cue is not None and a.words[q.cue].sent == q.sent:
+            q.kind = "mixed"  # 'urged the US to “shift tone”': a quoted fragment inside the speaker's sentence
+    return quotes
