@@ -298,6 +298,8 @@ def mention_words(a: Analysis, h: Word) -> list[Word]:
             if w.deprel in MENTION_RELS and w.sent == h.sent and c not in keep:
                 if w.deprel in ("nmod", "conj") and abs(w.start - h.start) > 60:
                     continue
+                if w.deprel.startswith("nmod") and (_temporal(w) or re.fullmatch(r"\d{4}", w.text)):
+                    continue  # "Montalvo in September 2010": when, not who
                 keep.add(c)
                 stack.append(c)
     ws = sorted((a.words[j] for j in keep), key=lambda w: w.start)

@@ -103,7 +103,10 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
                 and _is_clause(a, cw):
             return _after_verb(a, v, a.subtree(c)), "clause"
     # "…, officials said": the reporting verb hangs off the clause it reports
-    if v.deprel in ("parataxis", "ccomp", "advcl", "conj", "acl", "dep") and v.head >= 0:
+    # (not "the book, written by X": a passive participle modifying a noun reports nothing)
+    if v.deprel in ("parataxis", "ccomp", "advcl", "conj", "acl", "dep") and v.head >= 0 \
+            and not (v.xpos == "VBN" and any(a.words[k].lemma == "by" for c in v.children for k in a.words[c].children)
+                     and not any(a.words[c].deprel.startswith("aux") for c in v.children)):
         h = a.words[v.head]
         tail = [w for w in a.words[v.i + 1:a.sentences[v.sent][1]] if w.upos != "PUNCT"]
         at_end = len(tail) <= 6 and all(w.upos in ("PROPN", "NOUN", "ADJ", "DET", "ADV", "ADP", "NUM", "PRON") for w in tail)
