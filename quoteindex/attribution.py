@@ -276,7 +276,8 @@ def _plausible_person(a: Analysis, idx: list[int]) -> bool:
     if any(w.lemma in ORG_NOUNS or w.lemma in GROUP_NOUNS or w.lemma in ("sea", "river", "street", "post", "tv", "news")
            for w in ws):
         return False
-    return any(ch.isalpha() and ch.islower() for ch in ws[-1].text)
+    last = next((w for w in reversed(ws) if w.text.lower() not in SUFFIX_WORDS), ws[-1])
+    return any(ch.isalpha() and ch.islower() for ch in last.text)
 
 
 def _before_verb_is_quote(a: Analysis, v: Word, gap: int = 6) -> bool:
