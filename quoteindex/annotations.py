@@ -160,8 +160,23 @@ def analyse(stanza_doc, text: str, back: Sequence[int]) -> Analysis:
         for j in members:
             words[j].ner = ent.type
         entities.append(Entity(text=text[start:end], type=ent.type, start=start, end=end, words=members))
+    _consistent_proper_nouns(words, sentences)
     entities = _consistent_people(text, words, entities)
     return Analysis(text=text, words=words, sentences=sentences, paragraphs=paragraphs, entities=entities)
+
+
+def _consistent_proper_nouns(words: list[Word], sentences: list[tuple[int, int]]) -> None:
+    """A capitalised word the tagger calls a proper noun inside a sentence is one everywhere.
+
+    A small tagger guesses at unseen names ("Zelenskyy" as an adverb at a sentence start).
+    """
+    firsts = {a for a, _ in sentences}
+    proper = {w.text for w in words if w.upos == "PROPN" and w.i not in firsts and w.text[:1].isupper()
+              and any(ch.islower() for ch in w.text)}
+    for w in words:
+        if w.text in proper and w.upos in ("ADV", "ADJ", "NOUN", "VERB", "X", "INTJ"):
+            w.upos = "PROPN"
+            w.xpos = "NNP"
 
 
 def _surname(text: str) -> str:
@@ -215,6 +230,8 @@ def _consistent_people(text: str, words: list[Word], entities: list[Entity]) -> 
         neighbours = [words[j] for j in (w.i - 1, w.i + 1) if 0 <= j < len(words) and words[j].sent == w.sent]
         if any(n.upos == "PROPN" and n.text[:1].isupper() for n in neighbours):
             continue  # part of a longer name: "Gates Foundation"
+        if w.deprel in ("compound", "amod") and w.head > w.i and words[w.head].upos == "NOUN":
+            continue  # "a former Podesta employee": the name modifies someone else
         w.ner = person_type
         out.append(Entity(text=w.text, type=person_type, start=w.start, end=w.end, words=[w.i]))
     return sorted(out, key=lambda e: e.start)

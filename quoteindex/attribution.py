@@ -943,7 +943,7 @@ def _person_in(a: Analysis, head: Word) -> Word:
     for j in a.subtree(head.i):
         w = a.words[j]
         if w.ner in PERSON_TYPES and abs(w.start - head.start) < 80 and w.sent == head.sent \
-                and w.deprel not in ("nmod:poss",) and not _is_possessed(a, w):
+                and w.deprel not in ("nmod:poss", "compound", "amod") and not _is_possessed(a, w):
             ent = next((e for e in a.entities if e.start <= w.start < e.end and e.words), None)
             if ent is not None:
                 return a.words[ent.words[-1]]

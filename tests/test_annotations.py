@@ -40,3 +40,13 @@ def test_gold_mentions_are_sorted_into_names_pronouns_and_descriptions():
     assert mention_kind({"speaker": "Rustem Umerov", "speaker_mention": "he"}) == "pronoun"
     assert mention_kind({"speaker": "Rustem Umerov", "speaker_mention": "the minister"}) == "description"
     assert mention_kind({"speaker": None, "speaker_mention": None}) is None
+
+
+def test_a_name_the_tagger_knows_mid_sentence_is_a_name_at_a_sentence_start():
+    from quoteindex.annotations import _consistent_proper_nouns
+    spec = [("Zelenskyy", "ADV"), ("said", "VERB"), ("no", "DET"), (".", "PUNCT"),
+            ("Then", "ADV"), ("Zelenskyy", "PROPN"), ("left", "VERB"), (".", "PUNCT")]
+    words = _words(spec)
+    _consistent_proper_nouns(words, [(0, 4), (4, 8)])
+    assert words[0].upos == "PROPN"
+    assert words[4].upos == "ADV"  # "Then" is never a proper noun mid-sentence here
