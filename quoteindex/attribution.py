@@ -319,8 +319,8 @@ def mention_words(a: Analysis, h: Word) -> list[Word]:
             span.append(w)
         else:
             break
-    while span and span[0].upos in ("PUNCT", "CCONJ", "ADP"):
-        span.pop(0)
+    while span and (span[0].upos in ("PUNCT", "CCONJ", "ADP") or span[0].text.lower() == "according"):
+        span.pop(0)  # "according to The Associated Press": the source is the Associated Press
     while span and span[-1].upos in ("PUNCT", "CCONJ", "ADP") and span[-1].text not in ("’s", "'s"):
         span.pop()
     return span or [h]
