@@ -3,9 +3,9 @@
 Steps, each recorded in the quote's evidence:
 1. syntax: the cue's subject, an inverted subject ("…,” said X), the agent of a
    passive, "according to X", the antecedent of "who";
-2. mention: the noun phrase as written, its name and its role (pre-modifiers,
-   apposition, relative clause);
-3. resolution: names to the fullest form in the document, pronouns and
+2. mention (`mentions`): the noun phrase as written, its name and its role
+   (pre-modifiers, apposition, relative clause);
+3. resolution (`coref`): names to the fullest form in the document, pronouns and
    descriptions to the person or organisation they refer to (gender, recency,
    salience, the previous speaker);
 4. continuity: a quotation with no cue continues the previous speaker's.
@@ -14,30 +14,21 @@ Steps, each recorded in the quote's evidence:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .annotations import Analysis, Entity, Word
+from .coref import (DocumentSpeakers, description_referent, group_before, organisation_before, owned_description,
+                    poll_share)
 from .gender import first_name_gender
-from .lexicon import (PERSON_NOUNS, ROLE_WORDS, REPORTING_VERBS, REPORTING_NOUNS, FEMALE_TITLES, FIRST_PERSON, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_PRONOUNS,
-                      PLURAL_PRONOUNS, RELATIVE_PRONOUNS, THING_PRONOUNS, TITLE_WORDS)
+from .lexicon import (FIRST_PERSON, GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS,
+                      RELATIVE_PRONOUNS, REPORTING_NOUNS, REPORTING_VERBS, ROLE_WORDS, THING_PRONOUNS)
+from .mentions import (DATELINE, PERSON_TYPES, appositive_role, is_possessed, is_temporal, mention_words, name_and_role,
+                       nominal_run, propn_run, span_text)
 from .quotes import Quote, find_quotes
 
 SUBJECT_RELS = ("nsubj", "nsubj:pass", "csubj")
-MENTION_RELS = {"compound", "flat", "flat:name", "amod", "det", "nmod:poss", "case", "nummod", "nmod", "conj",
-                "cc", "det:poss", "compound:prt", "fixed", "flat:foreign", "goeswith", "nmod:npmod", "obl:npmod"}
+
+
 INVERTED_RELS = ("obj", "obl", "iobj", "nmod", "dep", "appos", "flat", "compound", "nsubj", "obl:npmod", "xcomp")
-PERSON_TYPES = ("PERSON", "PER")
-ORG_TYPES = ("ORG", "NORP", "GPE", "LOC", "FAC")
-
-
-@dataclass
-class Referent:
-    name: str
-    type: str
-    gender: str | None = None
-    role: str | None = None
-    last_seen: int = 0  # character offset
-    mentions: list[str] = field(default_factory=list)
 
 
 def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
@@ -133,7 +124,7 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
     while j >= a.sentences[v.sent][0] and a.words[j].upos in ("ADV", "AUX", "PART") and a.words[j].text.lower() != "not":
         j -= 1
     if j >= a.sentences[v.sent][0] and a.words[j].i not in a.quoted and _nominal(a.words[j]) \
-            and a.words[j].upos in ("PROPN", "NOUN", "PRON") and not _temporal(a.words[j]):
+            and a.words[j].upos in ("PROPN", "NOUN", "PRON") and not is_temporal(a.words[j]):
         return a.words[j], "left-adjacent"
     if not _before_verb_is_quote(a, v):
         return None, ""
@@ -240,15 +231,6 @@ def _between_quote_and_verb(a: Analysis, v: Word) -> Word | None:
     return propns[-1] if propns else heads[-1]
 
 
-_TEMPORAL = frozenset("""monday tuesday wednesday thursday friday saturday sunday today yesterday tonight week weeks
-month months year years day days ago morning evening night afternoon weekend time january february march april may
-june july august september october november december later earlier meanwhile""".split())
-
-
-def _temporal(w: Word) -> bool:
-    return w.lemma in _TEMPORAL or w.text.lower() in _TEMPORAL
-
-
 def _parenthetical(a: Analysis, v: Word) -> Word | None:
     """'The golf industry, she said, is …': the speaker sits between commas with the verb."""
     if v.i + 1 >= len(a.words) or a.words[v.i + 1].text != ",":
@@ -265,19 +247,7 @@ def _parenthetical(a: Analysis, v: Word) -> Word | None:
 
 def _nominal(w: Word) -> bool:
     return w.upos in ("PROPN", "NOUN", "PRON", "NUM", "ADJ", "X", "DET") and any(ch.isalnum() for ch in w.text) \
-        and not _temporal(w) and w.lemma not in RELATIVE_PRONOUNS - {"who"}
-
-
-def _plausible_person(a: Analysis, idx: list[int]) -> bool:
-    """Weak taggers call 'Republicans', 'the Post' or 'Aral Sea' people: not as pronoun antecedents."""
-    ws = [a.words[j] for j in idx]
-    if len(ws) == 1 and ("Number=Plur" in ws[0].feats or ws[0].xpos == "NNPS"):
-        return False  # a lone plural; "Carla Mendes" or "Bernie Sanders" tagged plural are still people
-    if any(w.lemma in ORG_NOUNS or w.lemma in GROUP_NOUNS or w.lemma in ("sea", "river", "street", "post", "tv", "news")
-           for w in ws):
-        return False
-    last = next((w for w in reversed(ws) if w.text.lower() not in SUFFIX_WORDS), ws[-1])
-    return any(ch.isalpha() and ch.islower() for ch in last.text)
+        and not is_temporal(w) and w.lemma not in RELATIVE_PRONOUNS - {"who"}
 
 
 def _before_verb_is_quote(a: Analysis, v: Word, gap: int = 6) -> bool:
@@ -286,413 +256,6 @@ def _before_verb_is_quote(a: Analysis, v: Word, gap: int = 6) -> bool:
     if gap > 6:
         return any(m in before for m in (",”", ",\"", ",''", "?”", "!”", ",’"))
     return before.endswith((",", "”", '"', "''", "’", ":", "—", "-")) or v.i == a.sentences[v.sent][0]
-
-
-def mention_words(a: Analysis, h: Word) -> list[Word]:
-    """The noun phrase of head `h` as written, without relative clauses or appositions."""
-    keep = {h.i}
-    stack = [h.i]
-    while stack:
-        j = stack.pop()
-        for c in a.words[j].children:
-            w = a.words[c]
-            if w.deprel in MENTION_RELS and w.sent == h.sent and c not in keep:
-                if w.deprel in ("nmod", "conj") and abs(w.start - h.start) > 60:
-                    continue
-                if w.deprel.startswith("nmod") and (_temporal(w) or re.fullmatch(r"\d{4}", w.text)):
-                    continue  # "Montalvo in September 2010": when, not who
-                keep.add(c)
-                stack.append(c)
-    ws = sorted((a.words[j] for j in keep), key=lambda w: w.start)
-    # a mention is contiguous: cut at the first gap that holds other words
-    core = [w for w in ws if w.i == h.i][0]
-    left = [w for w in ws if w.start <= core.start]
-    right = [w for w in ws if w.start > core.start]
-    span = [core]
-    for w in reversed(left[:-1]):
-        if w.i == span[0].i - 1:
-            span.insert(0, w)
-        else:
-            break
-    for w in right:
-        if w.i == span[-1].i + 1:
-            span.append(w)
-        else:
-            break
-    while span and (span[0].upos in ("PUNCT", "CCONJ", "ADP") or span[0].text.lower() == "according"):
-        span.pop(0)  # "according to The Associated Press": the source is the Associated Press
-    while span and span[-1].upos in ("PUNCT", "CCONJ", "ADP") and span[-1].text not in ("’s", "'s"):
-        span.pop()
-    return span or [h]
-
-
-def _title_strip(tokens: list[Word]) -> tuple[list[Word], list[Word]]:
-    """Split leading title and role words off a name: (role words, name words).
-
-    The name starts after the last title word ("Ukrainian Defence Minister | Rustem Umerov",
-    "Putin aide | Yuri Ushakov"), and at a proper noun.
-    """
-    k = 0
-    for j, t in enumerate(tokens[:-1]):
-        low = t.text.lower()
-        if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low in PERSON_NOUNS:
-            k = j + 1  # "Defence Minister", "Lawyer", "Star": what they are, not their name
-    while k < len(tokens) - 1 and tokens[k].upos != "PROPN":
-        k += 1
-    return tokens[:k], tokens[k:]
-
-
-def nominal_run(a: Analysis, i: int, step: int, limit: int = 8) -> list[Word]:
-    """The contiguous run of nominal words from word i in direction step (+1/-1)."""
-    run: list[Word] = []
-    j = i
-    sent = a.words[i].sent
-    while 0 <= j < len(a.words) and len(run) < limit:
-        w = a.words[j]
-        if w.sent != sent:
-            break
-        if w.upos in ("PROPN", "NOUN", "ADJ", "NUM") or (w.upos == "DET" and step > 0 and not run) or \
-                (w.upos == "PART" and w.text in ("’s", "'s") and run):
-            run.append(w)
-            j += step
-        else:
-            break
-    return run if step > 0 else list(reversed(run))
-
-
-def _text(a: Analysis, ws: list[Word]) -> str | None:
-    return a.text[ws[0].start:ws[-1].end] if ws else None
-
-
-def _role_before(words: list[Word], name_start: int) -> list[Word]:
-    ws = [w for w in words if w.end <= name_start]
-    while ws and (ws[0].upos in ("DET", "PUNCT", "ADP") or ws[0].deprel == "case"):
-        ws.pop(0)
-    while ws and ws[-1].upos in ("PUNCT", "ADP", "CCONJ"):
-        ws.pop()
-    return ws
-
-
-def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, str | None, str]:
-    """The name inside a mention, the role as written, and the speaker type."""
-    if h.lemma in PERSON_PRONOUNS or h.lemma in PLURAL_PRONOUNS or h.lemma in THING_PRONOUNS:
-        return None, None, "pronoun"
-    ent = next((e for e in a.entities if e.start <= h.start and h.end <= e.end), None)
-    if ent is not None and ent.type in PERSON_TYPES and ent.words:
-        name, name_words = _person_name(a, ent)
-        name = name or None
-        return name, _text(a, _role_before(words, name_words[0].start)), "person"
-    if ent is not None and ent.type in ORG_TYPES and words and ent.start > words[0].start \
-            and a.words[ent.words[0]].i > 0 and a.words[ent.words[0] - 1].upos in ("NOUN", "ADJ"):
-        # "local news affiliate ABC 7": the organisation is the name, the rest its description
-        name = re.sub(r"(’s|'s)$", "", ent.text).strip()
-        return name, _text(a, _role_before(words, ent.start)), "organization"
-    if (ent is not None and ent.type in ORG_TYPES) or h.lemma in ORG_NOUNS:
-        return _text(a, words), None, "organization"
-    if h.upos == "PROPN":
-        run = propn_run(a, h)
-        _, name_words = _title_strip(run)
-        role = _text(a, _role_before(words, name_words[0].start))
-        if words and words[0].lemma == "the" and not role:
-            return _text(a, words), None, "organization"  # "the Kremlin"
-        return _text(a, name_words), role, "person" if (len(name_words) > 1 or role) else "unknown"
-    # a description: "Ukrainian officials", "military observers", "Hungary's prime minister"
-    desc = _text(a, words)
-    if h.lemma in GROUP_NOUNS or h.text.lower() in GROUP_NOUNS or "Number=Plur" in h.feats:
-        return desc, None, "group"
-    return desc, desc, "description"
-
-
-def propn_run(a: Analysis, h: Word) -> list[Word]:
-    """The adjacent proper nouns around h, as written, whatever the parse says."""
-    run = [h]
-    while run[0].i > 0:
-        w = a.words[run[0].i - 1]
-        dateline = w.text.isupper() and len(w.text) > 3 and a.text[w.end:w.end + 3].strip()[:1] in ("―", "—", "–", "-", "(")
-        if w.upos == "PROPN" and w.sent == h.sent and not _is_possessed(a, w) and w.text[:1].isupper() and not dateline:
-            run.insert(0, w)
-        else:
-            break
-    while run[0].i > 1:  # "Mark-Viverito" tokenised as Mark / - / Viverito
-        w, x = a.words[run[0].i - 1], a.words[run[0].i - 2]
-        if w.text == "-" and w.start == x.end and w.end == run[0].start and x.upos == "PROPN" \
-                and x.text[:1].isupper() and x.sent == h.sent:
-            run[:0] = [x, w]
-        else:
-            break
-    while run[0].i > 0:  # "Gov. Terry", "J. Trump": an abbreviation's period splits the run
-        w = a.words[run[0].i - 1]
-        if w.text == "." and w.end == run[0].start - 1 and w.i > 0 and a.words[w.i - 1].upos == "PROPN" \
-                and a.words[w.i - 1].end == w.start and w.sent == h.sent and a.words[w.i - 1].sent == h.sent \
-                and len(a.words[w.i - 1].text) <= 4:
-            run[:0] = [a.words[w.i - 1], w]
-        else:
-            break
-    while run[-1].i + 1 < len(a.words) and not _is_possessed(a, run[-1]):
-        w = a.words[run[-1].i + 1]
-        if w.upos == "PROPN" and w.sent == h.sent and w.text[:1].isupper():
-            run.append(w)
-        elif w.text == "." and w.start == run[-1].end and len(run[-1].text) <= 4 and run[-1].i + 2 < len(a.words) \
-                and a.words[run[-1].i + 2].upos == "PROPN" and a.words[run[-1].i + 2].sent == h.sent:
-            run.extend([w, a.words[run[-1].i + 2]])
-        elif w.text == "-" and w.start == run[-1].end and run[-1].i + 2 < len(a.words) \
-                and a.words[run[-1].i + 2].text[:1].isupper() and a.words[run[-1].i + 2].start == w.end:
-            run.extend([w, a.words[run[-1].i + 2]])  # Sun-Times, Mark-Viverito
-        else:
-            break
-    return run
-
-
-def headline_case(a: Analysis, sent: int) -> bool:
-    """A sentence in title case ("'Bloodline' Star Norbert Leo Butz Is Ready"), where every word looks proper."""
-    ws = [w for w in a.sentence_words(sent) if w.text[:1].isalpha() and len(w.text) > 3]
-    return len(ws) >= 3 and sum(w.text[:1].isupper() for w in ws) >= 0.7 * len(ws)
-
-
-def _with_run(a: Analysis, ws: list[Word]) -> list[Word]:
-    """An entity's words extended to the whole proper-noun run (a weak tagger stops at 'Mayor Laura')."""
-    if not ws or ws[-1].upos != "PROPN" or headline_case(a, ws[-1].sent):
-        return ws
-    run = propn_run(a, ws[-1])
-    ids = sorted({w.i for w in ws} | {w.i for w in run})
-    return [a.words[j] for j in range(ids[0], ids[-1] + 1)]
-
-
-SUFFIX_WORDS = {"jr.", "jr", "sr.", "sr", "ii", "iii", "iv"}
-
-
-def _with_suffix(a: Analysis, ws: list[Word]) -> list[Word]:
-    """'Brent Bozell III', 'Donald Trump Jr.': a generational suffix is part of the name."""
-    k = ws[-1].i + 1 if ws else len(a.words)
-    if k < len(a.words) and a.words[k].text == "," and k + 1 < len(a.words) \
-            and a.words[k + 1].text.lower() in SUFFIX_WORDS:
-        k += 1
-    if k < len(a.words) and a.words[k].text.lower() in SUFFIX_WORDS and a.words[k].sent == ws[-1].sent:
-        return ws + [a.words[j] for j in range(ws[-1].i + 1, k + 1)]
-    return ws
-
-
-def _person_name(a: Analysis, e) -> tuple[str, list[Word]]:
-    """A person entity's name without titles or possessive 's, and its words."""
-    ws = _with_suffix(a, _with_run(a, [a.words[j] for j in e.words]))
-    cut = next((k for k, w in enumerate(ws) if k and w.upos == "ADP" and w.text.islower()), None)
-    ws = ws[:cut] if cut else ws  # "Terry E. Branstad of Iowa": the place is not the name
-    owner = max((k for k, w in enumerate(ws[:-1]) if w.text in ("’s", "'s")), default=None)
-    ws = ws[owner + 1:] if owner is not None else ws  # "The Post's Ruth Marcus"
-    _, name_words = _title_strip(ws) if ws else ([], [])
-    name = a.text[name_words[0].start:name_words[-1].end] if name_words else e.text
-    return re.sub(r"(’s|'s)$", "", name).strip(), name_words
-
-
-def _is_possessed(a: Analysis, w: Word) -> bool:
-    return any(a.words[c].deprel == "case" and a.words[c].text in ("’s", "'s", "’", "'") for c in w.children)
-
-
-def appositive_role(a: Analysis, h: Word) -> str | None:
-    """'Hugh Hill, a doctor,' and 'Umerov, who headed …' give a role as written."""
-    for c in h.children:
-        w = a.words[c]
-        if w.deprel in ("appos", "acl:relcl") and w.start > h.start:
-            idx = a.subtree(c)
-            ws = [a.words[j] for j in idx if a.words[j].upos != "PUNCT" or a.words[j].text not in (",", "—")]
-            ws = [x for x in ws if x.sent == h.sent]
-            if ws and 1 <= len(ws) <= 14:
-                return a.text[ws[0].start:ws[-1].end].strip(" ,")
-    return None
-
-
-def _tokens(name: str) -> list[str]:
-    return [t for t in re.split(r"\s+", name.replace("’", "'").lower()) if t]
-
-
-def _compatible(short: str, full: str) -> bool:
-    s, f = _tokens(short), _tokens(full)
-    if {"and", "&"} & set(f):
-        return False
-    if s and f and f[-1] in SUFFIX_WORDS and s[-1] not in SUFFIX_WORDS:
-        f = f[:-1]  # "Bozell" is short for "Brent Bozell III"
-    if not s or not f or len(s) > len(f):
-        return False
-    if s[-1].removesuffix("'s") != f[-1].removesuffix("'s"):
-        return False
-    return all(t in f or any(ft.startswith(t.rstrip(".")) for ft in f) for t in s[:-1])
-
-
-MAIN_SUBJECT_BONUS = 3.0
-
-
-class DocumentSpeakers:
-    """Speakers and referents seen so far in one document, for resolving later mentions."""
-
-    def __init__(self, a: Analysis) -> None:
-        self.a = a
-        self.people: list[tuple[int, str, Word | None]] = []  # (offset, name, head)
-        self.names: list[str] = []
-        for e in a.entities:
-            if e.type in PERSON_TYPES and not (e.words and e.words[0] in a.quoted):
-                name = self._entity_name(e)
-                if name and " " not in name and (headline_case(a, a.words[e.words[0]].sent)
-                                                 or name.lower().rstrip(".") in TITLE_WORDS | ROLE_WORDS | PERSON_NOUNS):
-                    continue  # "Christian Speaker Just Shared …", "the General": a title, not a name
-                if name and _plausible_person(a, e.words):
-                    self.names.append(name)
-                    self.people.append((e.start, name, a.words[e.words[-1]] if e.words else None))
-        # names the entity tagger missed: a capitalised run that opens with a common first name,
-        # or that is the subject of a reporting verb ("Zelenskyy urged …")
-        ent_words = {j for e in a.entities for j in e.words}
-        seen: set[int] = set()
-        for w in a.words:
-            if w.upos != "PROPN" or w.i in ent_words or w.i in a.quoted or w.i in seen or not w.text[:1].isupper() \
-                    or headline_case(a, w.sent):
-                continue
-            run = propn_run(a, w)
-            seen.update(x.i for x in run)
-            _, name_words = _title_strip(run)
-            if not name_words or any(_temporal(x) for x in name_words):
-                continue
-            if all(x.text.isupper() and len(x.text) > 2 for x in name_words) or _in_dateline(a, name_words[0]):
-                continue  # "KYIV –", "WASHINGTON (AP) —": places heading the story
-            name = a.text[name_words[0].start:name_words[-1].end]
-            reporting = any(x.deprel.startswith("nsubj") and x.head >= 0 and a.words[x.head].lemma in REPORTING_VERBS
-                            for x in name_words)
-            if first_name_gender(name) or (reporting and len(name_words) >= 1):
-                self.names.append(name)
-                self.people.append((name_words[0].start, name, name_words[-1]))
-        self._introduced = sorted(self.people, key=lambda p: p[0])  # (offset, name as written, head)
-        # what the article calls each person ("corporate speaker Lance Wallnau", "Hedge, an appraiser"),
-        # so that "the conference speaker" or "the appraiser" later finds them
-        self.descriptors: dict[str, set[str]] = {}
-        for start, name, head in self._introduced:
-            if head is None:
-                continue
-            words = mention_words(a, head)
-            desc = [w for w in words if w.end <= start and w.upos in ("NOUN", "ADJ", "PROPN")]
-            first = a.word_at(start)
-            if first is not None and first.i > 0 and a.words[first.i - 1].sent == first.sent:
-                desc += [w for w in nominal_run(a, first.i - 1, -1) if w.upos in ("NOUN", "ADJ")]
-            appos = appositive_role(a, head) or ""
-            bag = {w.lemma for w in desc} | {t.lower() for t in re.findall(r"[A-Za-z]+", appos)}
-            if bag:
-                self.descriptors.setdefault(self.full_name(name, start), set()).update(bag)
-        self.speakers: dict[str, int] = {}  # person speakers so far -> how many quotes
-        self.subjects: set[int] = {w.i for w in a.words if w.deprel.startswith("nsubj")}
-        self.gender: dict[str, str] = {}
-        self.roles: dict[str, str] = {}
-        self.types: dict[str, str] = {}
-        self._learn_gender()
-
-    def _learn_gender(self) -> None:
-        """Gender from the document itself: titles, and the pronoun that picks up a lone subject."""
-        a = self.a
-        votes: dict[str, dict[str, int]] = {}
-        for e in a.entities:
-            if e.type not in PERSON_TYPES or not e.words:
-                continue
-            name = self.full_name(self._entity_name(e))
-            first = a.words[e.words[0]]
-            before = a.words[first.i - 1] if first.i > 0 else None
-            for w in [before] + [a.words[j] for j in e.words]:
-                if w is None:
-                    continue
-                t = w.text.lower()
-                if t in FEMALE_TITLES or t in MALE_TITLES:
-                    g = "f" if t in FEMALE_TITLES else "m"
-                    votes.setdefault(name, {}).setdefault(g, 0)
-                    votes[name][g] += 3
-        # "Clinton spoke on Monday. She said ..." : a sentence with one person, the next opening with a pronoun
-        for s in range(len(a.sentences) - 1):
-            persons = {self.full_name(self._entity_name(e)) for e in a.entities
-                       if e.type in PERSON_TYPES and e.words and a.words[e.words[0]].sent == s}
-            subjects = {self.full_name(self._entity_name(e)) for e in a.entities
-                        if e.type in PERSON_TYPES and e.words and a.words[e.words[0]].sent == s
-                        and any(a.words[j].deprel.startswith("nsubj") for j in e.words)}
-            if len(persons) != 1 or not subjects:
-                continue
-            nxt = a.sentence_words(s + 1)
-            subj = next((w for w in nxt if w.deprel.startswith("nsubj")), None)
-            if subj is not None and subj.text.lower() in ("he", "she"):
-                g = PERSON_PRONOUNS[subj.text.lower()]
-                name = persons.pop()
-                votes.setdefault(name, {}).setdefault(g, 0)
-                votes[name][g] += 1
-        for name in self.names:  # a common first name is a prior the article's pronouns can overturn
-            full = self.full_name(name)
-            g = first_name_gender(full)
-            if g:
-                votes.setdefault(full, {}).setdefault(g, 0)
-                votes[full][g] = max(votes[full][g], 2)
-        for name, v in votes.items():
-            self.gender[name] = max(v, key=v.get)
-
-    def _entity_name(self, e) -> str:
-        return _person_name(self.a, e)[0]
-
-    def full_name(self, name: str, at: int | None = None) -> str:
-        """The fullest form of a person's name in the document.
-
-        With `at` (a character offset), the full form introduced most recently before it:
-        an article can name two Podestas or two Smiths, and "Podesta" means the last one named.
-        """
-        best = name
-        for other in self.names:
-            if len(_tokens(other)) > len(_tokens(best)) and _compatible(best, other):
-                best = other
-        if at is None or best == name:
-            return best
-        # latest sentence first; within it the first named ("Tony Podesta, brother of John Podesta")
-        before = [((h.sent if h is not None else 0), -start, start, n) for start, n, h in self._introduced
-                  if start < at and len(_tokens(n)) > len(_tokens(name)) and _compatible(name, n)]
-        if not before:
-            return best
-        latest = max(before)[3]
-        return self.full_name(latest) if len(_tokens(latest)) < len(_tokens(best)) and _compatible(latest, best) else latest
-
-    def note_gender(self, name: str, words: list[Word]) -> None:
-        for w in words:
-            t = w.text.lower()
-            if t in FEMALE_TITLES:
-                self.gender.setdefault(name, "f")
-            elif t in MALE_TITLES:
-                self.gender.setdefault(name, "m")
-
-    def person_before(self, offset: int, gender: str | None, last_speaker: tuple[str, int] | None) -> str | None:
-        """The person a pronoun at `offset` most likely refers to.
-
-        Candidates are the people named before it outside quotations; the score favours
-        recency (in sentences), people already quoted (news keeps quoting the same
-        source), subjects, and the previous speaker; a known other gender rules one out.
-        """
-        here = self.a.word_at(offset)
-        here_sent = here.sent if here else 0
-        best: tuple[float, str] | None = None
-        seen: dict[str, float] = {}
-        for start, name, head in self.people:
-            if start >= offset:
-                continue
-            full = self.full_name(name, start)
-            if gender is not None and self.gender.get(full) not in (None, gender):
-                continue
-            sent = head.sent if head is not None else here_sent
-            score = -1.0 * min(here_sent - sent, 30) + (3.0 if here_sent - sent <= 1 else 0.0)
-            if head is not None and head.i in self.subjects:
-                score += 1.5
-                if here_sent - sent <= 1 and head.head >= 0 and self.a.words[head.head].deprel == "root":
-                    score += MAIN_SUBJECT_BONUS  # the subject of the sentence just before: "X argued … “…,” he wrote"
-            score += 4.0 * min(self.speakers.get(full, 0), 3)
-            if last_speaker is not None and full == last_speaker[0]:
-                score += 2.0
-            if self.gender.get(full) == gender and gender is not None:
-                score += 1.0
-            if score > seen.get(full, -1e9):
-                seen[full] = score
-        for full, score in seen.items():
-            if best is None or score > best[0]:
-                best = (score, full)
-        if best is not None:
-            return best[1]
-        if last_speaker and (gender is None or self.gender.get(last_speaker[0]) in (None, gender)):
-            return last_speaker[0]
-        return None
 
 
 def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
@@ -717,7 +280,7 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
         elif q.cue is not None:
             head, how = subject_of(a, a.words[q.cue])
             if (head is None or how == "shared-subject") and q.kind != "direct":
-                share = _share_before(a, a.words[q.cue])
+                share = poll_share(a, a.words[q.cue])
                 if share is not None:  # "About four in 10 said …": a poll's share of its respondents
                     head = None
                     q.speaker = q.speaker_mention = share
@@ -739,7 +302,7 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
                     head, how = before, "left-adjacent"
             _resolve(a, ds, q, head, how, last)
             if q.speaker in (None, head.text) and head.lemma in RELATIVE_PRONOUNS:
-                share = _share_before(a, head)
+                share = poll_share(a, head)
                 if share is not None:  # "… four in 10 who said …"
                     q.speaker = q.speaker_mention = share
                     q.speaker_type = "group"
@@ -766,26 +329,9 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
     return quotes
 
 
-_NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
-_ABOUT = r"(?:(?:about|nearly|roughly|almost|around|only|just|more than|fewer than|less than|over|under)\s+)?"
-SHARE = re.compile(
-    rf"(?:{_ABOUT}{_NUMBER}\s+(?:in|out of)\s+{_NUMBER}"
-    rf"|{_ABOUT}\d+(?:\.\d+)?\s*(?:percent|per cent|%)"
-    r"|(?:a|the)\s+(?:majority|minority|third|quarter|half))"
-    r"(?:\s+of\s+[\w -]{1,40})?\s*$", re.I)
-
-
-def _share_before(a: Analysis, w: Word) -> str | None:
-    """'About four in 10', '54 percent of voters', 'a majority of respondents' right before a verb or 'who'."""
-    lo = a.words[a.sentences[w.sent][0]].start
-    before = a.text[lo:w.start]
-    clause = re.split(r"[,;:(]\s", before)[-1].rstrip()
-    clause = re.sub(r"\s+(?:also|had|have|has|who|that)$", "", clause)
-    m = SHARE.search(clause)
-    return clause[m.start():].strip() if m else None
-
-
 COORDINATED = re.compile(r"[\s,.”\"’'»]*(?:and|or)?[\s“\"‘'«]*")
+
+
 _CONF = {"left-adjacent": 0.75, "preceding": 0.85, "preverbal": 0.7, "subject": 0.9, "according-to": 0.9, "inverted": 0.85, "adjacent": 0.75, "relative": 0.85, "agent": 0.85,
          "shared-subject": 0.75, "possessor": 0.7, "participle": 0.7}
 
@@ -843,7 +389,7 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
             q.confidence = min(q.confidence, 0.75)
         return
     if low in PLURAL_PRONOUNS or low in THING_PRONOUNS:
-        group = _group_before(a, head) if low in PLURAL_PRONOUNS else None
+        group = group_before(a, head) if low in PLURAL_PRONOUNS else None
         if group is not None:
             q.speaker, q.speaker_type, q.role = group, "group", None
             q.evidence += ";coref:plural"
@@ -856,7 +402,7 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
     name, role, kind = name_and_role(a, head, words)
     role = role or appositive_role(a, head)
     if kind in ("description", "group") or (kind == "organization" and head.upos == "NOUN"):
-        owned = _owned_description(a, ds, head, words, last)
+        owned = owned_description(a, ds, head, words, last)
         if owned is not None:  # "the former vice president's spokeswoman" is Al Gore's spokeswoman
             q.speaker, q.speaker_type, q.role = owned, "person" if kind == "description" else kind, None
             q.evidence += ";coref:possessor"
@@ -864,7 +410,7 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
             return
     if kind in ("organization", "group") and head.upos == "NOUN" and head.lemma in ORG_NOUNS \
             and words and words[0].lemma == "the" and head.ner == "O" and len(words) <= 3:
-        org = _organisation_before(a, head)
+        org = organisation_before(a, head)
         if org is not None:  # "The daily said …" after "The Times of Malta reported …"
             q.speaker, q.speaker_type, q.role = org, "organization", None
             q.evidence += ";coref:organisation"
@@ -872,7 +418,7 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
             return
     if kind == "description":
         # "the minister", "the Republican": the last person whose role or party fits
-        target = _description_referent(ds, head, last)
+        target = description_referent(ds, head, last)
         if target:
             q.speaker, q.speaker_type, q.role = target, "person", ds.roles.get(target) or role
             q.evidence += ";coref:description"
@@ -897,15 +443,6 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
             full = ds.full_name(name, head.start)
             q.speaker = full
             ds.types[full] = "person"
-
-
-DATELINE = re.compile(r"[A-Z][A-Z.,/' ]{2,}(?:\s*\([^)\n]{1,40}\))?\s*[–—―-]{1,2}\s")
-
-
-def _in_dateline(a: Analysis, w: Word) -> bool:
-    p_start, p_end = a.paragraphs[w.para] if w.para < len(a.paragraphs) else (0, 0)
-    m = DATELINE.match(a.text, p_start, p_end)
-    return m is not None and w.start < m.end()
 
 
 def _after_dateline(a: Analysis, head: Word) -> Word:
@@ -943,51 +480,11 @@ def _person_in(a: Analysis, head: Word) -> Word:
     for j in a.subtree(head.i):
         w = a.words[j]
         if w.ner in PERSON_TYPES and abs(w.start - head.start) < 80 and w.sent == head.sent \
-                and w.deprel not in ("nmod:poss", "compound", "amod") and not _is_possessed(a, w):
+                and w.deprel not in ("nmod:poss", "compound", "amod") and not is_possessed(a, w):
             ent = next((e for e in a.entities if e.start <= w.start < e.end and e.words), None)
             if ent is not None:
                 return a.words[ent.words[-1]]
     return head
-
-
-def _owned_description(a: Analysis, ds: DocumentSpeakers, head: Word, words: list[Word], last) -> str | None:
-    """'Gore's spokeswoman', 'his aide', 'the minister's office': the possessor resolved, then the noun."""
-    owner = next((a.words[c] for c in head.children if a.words[c].deprel == "nmod:poss"), None)
-    if owner is None and head.i >= 2 and a.words[head.i - 1].text in ("’s", "'s", "’") \
-            and a.words[head.i - 2].upos in ("PROPN", "NOUN"):
-        owner = a.words[head.i - 2]  # the parse missed the possessive
-    if owner is None or head.lemma not in PERSON_NOUNS | ROLE_WORDS | GROUP_NOUNS | ORG_NOUNS | {"campaign", "office", "aide", "team", "staff"}:
-        return None
-    low = owner.text.lower()
-    if low in ("his", "her"):
-        name = ds.person_before(owner.start, "m" if low == "his" else "f",
-                                (last[0], last[1]) if last and last[3] == "person" else None)
-    elif owner.upos == "PROPN" and owner.ner in PERSON_TYPES:
-        ent = next((e for e in a.entities if e.start <= owner.start < e.end and e.words), None)
-        name = ds.full_name(_person_name(a, ent)[0], owner.start) if ent else None
-    elif owner.upos == "PROPN" and owner.ner == "O":
-        _, name_words = _title_strip([w for w in propn_run(a, owner) if w.text[:1].isalpha()])
-        name = ds.full_name(_text(a, name_words), owner.start) if name_words else None
-    elif owner.upos == "NOUN" and owner.lemma in ROLE_WORDS | PERSON_NOUNS:
-        name = _description_referent(ds, owner, last)
-    else:
-        return None
-    if not name:
-        return None
-    rest = [w for w in words if w.start > owner.end and w.text not in ("’s", "'s", "’")] or [head]
-    return f"{name}'s {a.text[rest[0].start:rest[-1].end]}" if rest else None
-
-
-def _organisation_before(a: Analysis, head: Word, window: int = 6) -> str | None:
-    """The organisation 'the company' / 'the daily' / 'the ministry' picks up: the last one named, nearby."""
-    lo = a.sentences[max(0, head.sent - window)][0]
-    for e in reversed([e for e in a.entities if e.type == "ORG" and e.words and lo <= e.words[0] < head.i]):
-        if any(a.words[j].i in a.quoted for j in e.words):
-            continue
-        name = re.sub(r"(’s|'s|’)$", "", e.text).strip()
-        if len(name) > 1:
-            return name
-    return None
 
 
 def _nominal_before(a: Analysis, v: Word) -> Word | None:
@@ -1006,17 +503,6 @@ def _nominal_before(a: Analysis, v: Word) -> Word | None:
             break
     if j >= lo and a.words[j].upos in ("PROPN", "NOUN", "PRON") and a.words[j].i not in a.quoted:
         return a.words[j]
-    return None
-
-
-def _group_before(a: Analysis, pron: Word) -> str | None:
-    """'they' picks up the nearest plural subject in this or the previous sentence ('Democrats …; they said')."""
-    lo = a.sentences[max(0, pron.sent - 1)][0]
-    for w in reversed(a.words[lo:pron.i]):
-        if w.deprel.startswith("nsubj") and w.upos in ("NOUN", "PROPN") and "Number=Plur" in w.feats \
-                and w.i not in a.quoted and w.lemma not in REPORTING_NOUNS:
-            ws = mention_words(a, w)
-            return a.text[ws[0].start:ws[-1].end]
     return None
 
 
@@ -1039,7 +525,7 @@ def _appositive_name(a: Analysis, head: Word) -> Word | None:
         name_words = [w for w in a.words[k + 1:k + 4] if w.sent == head.sent]
         n = next((i for i, w in enumerate(name_words) if w.upos != "PROPN"), len(name_words))
         name_words = name_words[:n]
-        if not 2 <= len(name_words) <= 3 or not first_name_gender(_text(a, name_words) or ""):
+        if not 2 <= len(name_words) <= 3 or not first_name_gender(span_text(a, name_words) or ""):
             return None
     after = name_words[-1].i + 1
     if after < len(a.words) and (a.words[after].text in (",", "(") or a.words[after].upos in ("VERB", "AUX")):
@@ -1067,25 +553,6 @@ def _ancestors(a: Analysis, j: int, stop: int) -> list[int]:
         out.append(j)
         j = a.words[j].head
     return out
-
-
-def _description_referent(ds: DocumentSpeakers, head: Word, last) -> str | None:
-    noun = head.lemma.lower()
-    for start, name, _ in sorted(ds.people, key=lambda p: p[0], reverse=True):
-        if start >= head.start:
-            continue
-        role = (ds.roles.get(name) or "").lower()
-        if noun in role.split() or noun in name.lower():
-            return name
-        if head.upos == "NOUN" and "Number=Plur" not in head.feats \
-                and noun in ds.descriptors.get(ds.full_name(name, start), ()):
-            return ds.full_name(name, start)
-    if head.text[:1].isupper() and head.upos in ("PROPN", "ADJ", "NOUN") and last and last[3] == "person":
-        return last[0]  # "the Republican", "the Democrat"
-    if noun in ROLE_WORDS or noun in PERSON_NOUNS:
-        # "the senator", "the cautious candidate", "the diplomat": the person the article is about
-        return ds.person_before(head.start, None, (last[0], last[1]) if last and last[3] == "person" else None)
-    return None
 
 
 def extract(a: Analysis) -> list[Quote]:

@@ -1,0 +1,288 @@
+"""Who a mention refers to within one article: full names, pronouns, descriptions, groups.
+
+`DocumentSpeakers` holds the people an article names (entities and proper-noun runs),
+what it calls them ("corporate speaker Lance Wallnau") and their likely gender (titles,
+the article's own pronouns, census first names), and resolves a later mention to one of
+them by recency, salience (already quoted, main subject) and agreement.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .annotations import Analysis, Word
+from .gender import first_name_gender
+from .lexicon import (FEMALE_TITLES, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS,
+                      REPORTING_NOUNS, REPORTING_VERBS, ROLE_WORDS, TITLE_WORDS)
+from .mentions import (PERSON_TYPES, appositive_role, compatible_names, headline_case, in_dateline, is_temporal, lower_tokens,
+                       mention_words, nominal_run, person_name, plausible_person, propn_run, span_text, title_strip)
+
+
+MAIN_SUBJECT_BONUS = 3.0
+
+
+class DocumentSpeakers:
+    """Speakers and referents seen so far in one document, for resolving later mentions."""
+
+    def __init__(self, a: Analysis) -> None:
+        self.a = a
+        self.people: list[tuple[int, str, Word | None]] = []  # (offset, name, head)
+        self.names: list[str] = []
+        for e in a.entities:
+            if e.type in PERSON_TYPES and not (e.words and e.words[0] in a.quoted):
+                name = self._entity_name(e)
+                if name and " " not in name and (headline_case(a, a.words[e.words[0]].sent)
+                                                 or name.lower().rstrip(".") in TITLE_WORDS | ROLE_WORDS | PERSON_NOUNS):
+                    continue  # "Christian Speaker Just Shared …", "the General": a title, not a name
+                if name and plausible_person(a, e.words):
+                    self.names.append(name)
+                    self.people.append((e.start, name, a.words[e.words[-1]] if e.words else None))
+        # names the entity tagger missed: a capitalised run that opens with a common first name,
+        # or that is the subject of a reporting verb ("Zelenskyy urged …")
+        ent_words = {j for e in a.entities for j in e.words}
+        seen: set[int] = set()
+        for w in a.words:
+            if w.upos != "PROPN" or w.i in ent_words or w.i in a.quoted or w.i in seen or not w.text[:1].isupper() \
+                    or headline_case(a, w.sent):
+                continue
+            run = propn_run(a, w)
+            seen.update(x.i for x in run)
+            _, name_words = title_strip(run)
+            if not name_words or any(is_temporal(x) for x in name_words):
+                continue
+            if all(x.text.isupper() and len(x.text) > 2 for x in name_words) or in_dateline(a, name_words[0]):
+                continue  # "KYIV –", "WASHINGTON (AP) —": places heading the story
+            name = a.text[name_words[0].start:name_words[-1].end]
+            reporting = any(x.deprel.startswith("nsubj") and x.head >= 0 and a.words[x.head].lemma in REPORTING_VERBS
+                            for x in name_words)
+            if first_name_gender(name) or (reporting and len(name_words) >= 1):
+                self.names.append(name)
+                self.people.append((name_words[0].start, name, name_words[-1]))
+        self._introduced = sorted(self.people, key=lambda p: p[0])  # (offset, name as written, head)
+        # what the article calls each person ("corporate speaker Lance Wallnau", "Hedge, an appraiser"),
+        # so that "the conference speaker" or "the appraiser" later finds them
+        self.descriptors: dict[str, set[str]] = {}
+        for start, name, head in self._introduced:
+            if head is None:
+                continue
+            words = mention_words(a, head)
+            desc = [w for w in words if w.end <= start and w.upos in ("NOUN", "ADJ", "PROPN")]
+            first = a.word_at(start)
+            if first is not None and first.i > 0 and a.words[first.i - 1].sent == first.sent:
+                desc += [w for w in nominal_run(a, first.i - 1, -1) if w.upos in ("NOUN", "ADJ")]
+            appos = appositive_role(a, head) or ""
+            bag = {w.lemma for w in desc} | {t.lower() for t in re.findall(r"[A-Za-z]+", appos)}
+            if bag:
+                self.descriptors.setdefault(self.full_name(name, start), set()).update(bag)
+        self.speakers: dict[str, int] = {}  # person speakers so far -> how many quotes
+        self.subjects: set[int] = {w.i for w in a.words if w.deprel.startswith("nsubj")}
+        self.gender: dict[str, str] = {}
+        self.roles: dict[str, str] = {}
+        self.types: dict[str, str] = {}
+        self._learn_gender()
+
+    def _learn_gender(self) -> None:
+        """Gender from the document itself: titles, and the pronoun that picks up a lone subject."""
+        a = self.a
+        votes: dict[str, dict[str, int]] = {}
+        for e in a.entities:
+            if e.type not in PERSON_TYPES or not e.words:
+                continue
+            name = self.full_name(self._entity_name(e))
+            first = a.words[e.words[0]]
+            before = a.words[first.i - 1] if first.i > 0 else None
+            for w in [before] + [a.words[j] for j in e.words]:
+                if w is None:
+                    continue
+                t = w.text.lower()
+                if t in FEMALE_TITLES or t in MALE_TITLES:
+                    g = "f" if t in FEMALE_TITLES else "m"
+                    votes.setdefault(name, {}).setdefault(g, 0)
+                    votes[name][g] += 3
+        # "Clinton spoke on Monday. She said ..." : a sentence with one person, the next opening with a pronoun
+        for s in range(len(a.sentences) - 1):
+            persons = {self.full_name(self._entity_name(e)) for e in a.entities
+                       if e.type in PERSON_TYPES and e.words and a.words[e.words[0]].sent == s}
+            subjects = {self.full_name(self._entity_name(e)) for e in a.entities
+                        if e.type in PERSON_TYPES and e.words and a.words[e.words[0]].sent == s
+                        and any(a.words[j].deprel.startswith("nsubj") for j in e.words)}
+            if len(persons) != 1 or not subjects:
+                continue
+            nxt = a.sentence_words(s + 1)
+            subj = next((w for w in nxt if w.deprel.startswith("nsubj")), None)
+            if subj is not None and subj.text.lower() in ("he", "she"):
+                g = PERSON_PRONOUNS[subj.text.lower()]
+                name = persons.pop()
+                votes.setdefault(name, {}).setdefault(g, 0)
+                votes[name][g] += 1
+        for name in self.names:  # a common first name is a prior the article's pronouns can overturn
+            full = self.full_name(name)
+            g = first_name_gender(full)
+            if g:
+                votes.setdefault(full, {}).setdefault(g, 0)
+                votes[full][g] = max(votes[full][g], 2)
+        for name, v in votes.items():
+            self.gender[name] = max(v, key=v.get)
+
+    def _entity_name(self, e) -> str:
+        return person_name(self.a, e)[0]
+
+    def full_name(self, name: str, at: int | None = None) -> str:
+        """The fullest form of a person's name in the document.
+
+        With `at` (a character offset), the full form introduced most recently before it:
+        an article can name two Podestas or two Smiths, and "Podesta" means the last one named.
+        """
+        best = name
+        for other in self.names:
+            if len(lower_tokens(other)) > len(lower_tokens(best)) and compatible_names(best, other):
+                best = other
+        if at is None or best == name:
+            return best
+        # latest sentence first; within it the first named ("Tony Podesta, brother of John Podesta")
+        before = [((h.sent if h is not None else 0), -start, start, n) for start, n, h in self._introduced
+                  if start < at and len(lower_tokens(n)) > len(lower_tokens(name)) and compatible_names(name, n)]
+        if not before:
+            return best
+        latest = max(before)[3]
+        return self.full_name(latest) if len(lower_tokens(latest)) < len(lower_tokens(best)) and compatible_names(latest, best) else latest
+
+    def note_gender(self, name: str, words: list[Word]) -> None:
+        for w in words:
+            t = w.text.lower()
+            if t in FEMALE_TITLES:
+                self.gender.setdefault(name, "f")
+            elif t in MALE_TITLES:
+                self.gender.setdefault(name, "m")
+
+    def person_before(self, offset: int, gender: str | None, last_speaker: tuple[str, int] | None) -> str | None:
+        """The person a pronoun at `offset` most likely refers to.
+
+        Candidates are the people named before it outside quotations; the score favours
+        recency (in sentences), people already quoted (news keeps quoting the same
+        source), subjects, and the previous speaker; a known other gender rules one out.
+        """
+        here = self.a.word_at(offset)
+        here_sent = here.sent if here else 0
+        best: tuple[float, str] | None = None
+        seen: dict[str, float] = {}
+        for start, name, head in self.people:
+            if start >= offset:
+                continue
+            full = self.full_name(name, start)
+            if gender is not None and self.gender.get(full) not in (None, gender):
+                continue
+            sent = head.sent if head is not None else here_sent
+            score = -1.0 * min(here_sent - sent, 30) + (3.0 if here_sent - sent <= 1 else 0.0)
+            if head is not None and head.i in self.subjects:
+                score += 1.5
+                if here_sent - sent <= 1 and head.head >= 0 and self.a.words[head.head].deprel == "root":
+                    score += MAIN_SUBJECT_BONUS  # the subject of the sentence just before: "X argued … “…,” he wrote"
+            score += 4.0 * min(self.speakers.get(full, 0), 3)
+            if last_speaker is not None and full == last_speaker[0]:
+                score += 2.0
+            if self.gender.get(full) == gender and gender is not None:
+                score += 1.0
+            if score > seen.get(full, -1e9):
+                seen[full] = score
+        for full, score in seen.items():
+            if best is None or score > best[0]:
+                best = (score, full)
+        if best is not None:
+            return best[1]
+        if last_speaker and (gender is None or self.gender.get(last_speaker[0]) in (None, gender)):
+            return last_speaker[0]
+        return None
+
+
+_NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
+
+
+_ABOUT = r"(?:(?:about|nearly|roughly|almost|around|only|just|more than|fewer than|less than|over|under)\s+)?"
+
+
+SHARE = re.compile(
+    rf"(?:{_ABOUT}{_NUMBER}\s+(?:in|out of)\s+{_NUMBER}"
+    rf"|{_ABOUT}\d+(?:\.\d+)?\s*(?:percent|per cent|%)"
+    r"|(?:a|the)\s+(?:majority|minority|third|quarter|half))"
+    r"(?:\s+of\s+[\w -]{1,40})?\s*$", re.I)
+
+
+def poll_share(a: Analysis, w: Word) -> str | None:
+    """'About four in 10', '54 percent of voters', 'a majority of respondents' right before a verb or 'who'."""
+    lo = a.words[a.sentences[w.sent][0]].start
+    before = a.text[lo:w.start]
+    clause = re.split(r"[,;:(]\s", before)[-1].rstrip()
+    clause = re.sub(r"\s+(?:also|had|have|has|who|that)$", "", clause)
+    m = SHARE.search(clause)
+    return clause[m.start():].strip() if m else None
+
+
+def owned_description(a: Analysis, ds: DocumentSpeakers, head: Word, words: list[Word], last) -> str | None:
+    """'Gore's spokeswoman', 'his aide', 'the minister's office': the possessor resolved, then the noun."""
+    owner = next((a.words[c] for c in head.children if a.words[c].deprel == "nmod:poss"), None)
+    if owner is None and head.i >= 2 and a.words[head.i - 1].text in ("’s", "'s", "’") \
+            and a.words[head.i - 2].upos in ("PROPN", "NOUN"):
+        owner = a.words[head.i - 2]  # the parse missed the possessive
+    if owner is None or head.lemma not in PERSON_NOUNS | ROLE_WORDS | GROUP_NOUNS | ORG_NOUNS | {"campaign", "office", "aide", "team", "staff"}:
+        return None
+    low = owner.text.lower()
+    if low in ("his", "her"):
+        name = ds.person_before(owner.start, "m" if low == "his" else "f",
+                                (last[0], last[1]) if last and last[3] == "person" else None)
+    elif owner.upos == "PROPN" and owner.ner in PERSON_TYPES:
+        ent = next((e for e in a.entities if e.start <= owner.start < e.end and e.words), None)
+        name = ds.full_name(person_name(a, ent)[0], owner.start) if ent else None
+    elif owner.upos == "PROPN" and owner.ner == "O":
+        _, name_words = title_strip([w for w in propn_run(a, owner) if w.text[:1].isalpha()])
+        name = ds.full_name(span_text(a, name_words), owner.start) if name_words else None
+    elif owner.upos == "NOUN" and owner.lemma in ROLE_WORDS | PERSON_NOUNS:
+        name = description_referent(ds, owner, last)
+    else:
+        return None
+    if not name:
+        return None
+    rest = [w for w in words if w.start > owner.end and w.text not in ("’s", "'s", "’")] or [head]
+    return f"{name}'s {a.text[rest[0].start:rest[-1].end]}" if rest else None
+
+
+def organisation_before(a: Analysis, head: Word, window: int = 6) -> str | None:
+    """The organisation 'the company' / 'the daily' / 'the ministry' picks up: the last one named, nearby."""
+    lo = a.sentences[max(0, head.sent - window)][0]
+    for e in reversed([e for e in a.entities if e.type == "ORG" and e.words and lo <= e.words[0] < head.i]):
+        if any(a.words[j].i in a.quoted for j in e.words):
+            continue
+        name = re.sub(r"(’s|'s|’)$", "", e.text).strip()
+        if len(name) > 1:
+            return name
+    return None
+
+
+def group_before(a: Analysis, pron: Word) -> str | None:
+    """'they' picks up the nearest plural subject in this or the previous sentence ('Democrats …; they said')."""
+    lo = a.sentences[max(0, pron.sent - 1)][0]
+    for w in reversed(a.words[lo:pron.i]):
+        if w.deprel.startswith("nsubj") and w.upos in ("NOUN", "PROPN") and "Number=Plur" in w.feats \
+                and w.i not in a.quoted and w.lemma not in REPORTING_NOUNS:
+            ws = mention_words(a, w)
+            return a.text[ws[0].start:ws[-1].end]
+    return None
+
+
+def description_referent(ds: DocumentSpeakers, head: Word, last) -> str | None:
+    noun = head.lemma.lower()
+    for start, name, _ in sorted(ds.people, key=lambda p: p[0], reverse=True):
+        if start >= head.start:
+            continue
+        role = (ds.roles.get(name) or "").lower()
+        if noun in role.split() or noun in name.lower():
+            return name
+        if head.upos == "NOUN" and "Number=Plur" not in head.feats \
+                and noun in ds.descriptors.get(ds.full_name(name, start), ()):
+            return ds.full_name(name, start)
+    if head.text[:1].isupper() and head.upos in ("PROPN", "ADJ", "NOUN") and last and last[3] == "person":
+        return last[0]  # "the Republican", "the Democrat"
+    if noun in ROLE_WORDS or noun in PERSON_NOUNS:
+        # "the senator", "the cautious candidate", "the diplomat": the person the article is about
+        return ds.person_before(head.start, None, (last[0], last[1]) if last and last[3] == "person" else None)
+    return None
