@@ -279,7 +279,7 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             head, how = a.words[q.source], ("name-colon" if q.cue_text == ":" else "according-to")
         elif q.cue is not None:
             head, how = subject_of(a, a.words[q.cue])
-            if (head is None or how == "shared-subject") and q.kind != "direct":
+            if (head is None or how == "shared-subject" or head.upos == "NUM") and q.kind != "direct":
                 share = poll_share(a, a.words[q.cue])
                 if share is not None:  # "About four in 10 said …": a poll's share of its respondents
                     head = None
@@ -408,7 +408,7 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
             q.evidence += ";coref:possessor"
             q.confidence = min(q.confidence, 0.6)
             return
-    if kind in ("organization", "group") and head.upos == "NOUN" and head.lemma in ORG_NOUNS \
+    if kind in ("organization", "group", "description") and head.upos in ("NOUN", "ADJ") and head.lemma in ORG_NOUNS \
             and words and words[0].lemma == "the" and head.ner == "O" and len(words) <= 3:
         org = organisation_before(a, head)
         if org is not None:  # "The daily said …" after "The Times of Malta reported …"

@@ -92,11 +92,13 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
     inserted = parenthetical_content(a, v)
     if inserted is not None:
         return inserted, "parenthetical"
-    for c in v.children:
-        cw = a.words[c]
-        if cw.deprel in CONTENT_RELS and cw.sent == v.sent:
-            idx = a.subtree(c)
-            return (idx if cw.start < v.start else _after_verb(a, v, idx)), "ccomp"
+    comps = [a.words[c] for c in v.children if a.words[c].deprel in CONTENT_RELS and a.words[c].sent == v.sent]
+    # not a relative clause the parser hung off the verb ("X, who has endorsed Y, said …")
+    comps = [cw for cw in comps if a.words[a.subtree(cw.i)[0]].lemma not in ("who", "which", "whom", "whose")]
+    if comps:
+        cw = max(comps, key=lambda w: w.start > v.start)  # the clause after the verb, if there is one
+        idx = a.subtree(cw.i)
+        return (idx if cw.start < v.start else _after_verb(a, v, idx)), "ccomp"
     for c in v.children:
         cw = a.words[c]
         if cw.start > v.start and cw.sent == v.sent and cw.deprel in ("xcomp", "conj", "parataxis", "advcl", "dep", "obj") \
@@ -112,7 +114,8 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
         at_end = len(tail) <= 6 and all(w.upos in ("PROPN", "NOUN", "ADJ", "DET", "ADV", "ADP", "NUM", "PRON") for w in tail)
         before = a.text[max(0, v.start - 40):v.start]
         if h.start < v.start and h.upos in ("VERB", "AUX", "ADJ", "NOUN", "PROPN") and not is_cue_verb(h) \
-                and (v.deprel in ("parataxis", "ccomp") or (at_end and "," in before)):
+                and (v.deprel in ("parataxis", "ccomp") and re.search(r"[,”\"’:—]", before)
+                     or (at_end and "," in before)):
             inner = set(a.subtree(v.i))
             idx = [j for j in a.subtree(h.i) if j not in inner and a.words[j].start < v.start]
             lo = a.sentences[v.sent][0]
