@@ -21,7 +21,7 @@ from .coref import (DocumentSpeakers, description_referent, group_before, organi
 from .gender import first_name_gender
 from .lexicon import (FIRST_PERSON, GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS,
                       RELATIVE_PRONOUNS, REPORTING_NOUNS, REPORTING_VERBS, ROLE_WORDS, THING_PRONOUNS)
-from .mentions import (DATELINE, PERSON_TYPES, appositive_role, is_possessed, is_temporal, mention_words, name_and_role,
+from .mentions import (DATELINE, PERSON_TYPES, appositive_role, in_dateline, is_possessed, is_temporal, mention_words, name_and_role,
                        nominal_run, propn_run, span_text)
 from .quotes import Quote, find_quotes
 
@@ -367,10 +367,8 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
     if ent is not None:
         ids = {w.i for w in words} | set(ent.words)
         words = [a.words[j] for j in range(min(ids), max(ids) + 1)]
-    dash = next((k for k, w in enumerate(words[:-1]) if w.text in ("―", "—", "–", "-", "--")
-                 and words[0].text.isupper() and len(words[0].text) > 3 and w.start > words[0].start), None)
-    if dash is not None:
-        words = words[dash + 1:]  # "PHILADELPHIA ― Hillary Clinton's campaign": a dateline is not the speaker
+    if in_dateline(a, words[0]):  # "PHILADELPHIA ― Hillary Clinton's campaign": a dateline is not the speaker
+        words = [w for w in words if not in_dateline(a, w) and w.text not in ("―", "—", "–", "-", "--")] or words
     mention = a.text[words[0].start:words[-1].end]
     q.speaker_mention = mention
     q.evidence = ";".join(x for x in (q.evidence, f"speaker:{how}") if x)
