@@ -147,6 +147,11 @@ def parenthetical_content(a: Analysis, v: Word) -> list[int] | None:
     return list(range(lo, k)) + after
 
 
+def _finite(w: Word) -> bool:
+    """A finite verb or an auxiliary: what makes word order a clause rather than a phrase."""
+    return w.upos == "AUX" or w.xpos in ("VBD", "VBZ", "VBP", "MD")
+
+
 def linear_content(a: Analysis, v: Word) -> tuple[list[int], str] | None:
     """Word order when the parse gives nothing: "X said (that) CLAUSE." and "CLAUSE, X said."."""
     lo, hi = a.sentences[v.sent]
@@ -160,8 +165,7 @@ def linear_content(a: Analysis, v: Word) -> tuple[list[int], str] | None:
             j -= 1
         if j > lo and a.words[j].text == ",":
             idx = list(range(lo, j))
-            if len(idx) >= 4 and any(a.words[k].upos == "AUX" or a.words[k].xpos in ("VBD", "VBZ", "VBP", "MD")
-                                     for k in idx):
+            if len(idx) >= 4 and any(_finite(a.words[k]) for k in idx):
                 return idx, "linear-before"  # a finite clause, not "In the text accompanying the post, …"
         return None
     # "X said (on Tuesday) that CLAUSE" / "X said he expected …"; not "…,” said X, a broker who …"
@@ -177,7 +181,7 @@ def linear_content(a: Analysis, v: Word) -> tuple[list[int], str] | None:
     else:
         return None
     clause = [w for w in tail[k:] if not (w.upos == "PUNCT" and w.i == hi - 1)]
-    if len(clause) >= 3 and any(w.upos == "AUX" or w.xpos in ("VBD", "VBZ", "VBP", "MD") for w in clause[:8]):
+    if len(clause) >= 3 and any(_finite(w) for w in clause[:8]):
         return [w.i for w in clause], "linear-after"  # a finite clause, not "posted a video showing …"
     return None
 
