@@ -161,6 +161,9 @@ def analyse(stanza_doc, text: str, back: Sequence[int]) -> Analysis:
             words[j].ner = ent.type
         entities.append(Entity(text=text[start:end], type=ent.type, start=start, end=end, words=members))
     _consistent_proper_nouns(words, sentences)
+    entities = [_name_only(text, words, e) for e in entities]
+    entities = _titled_names(text, words, entities)
+    entities = _initialled_names(text, words, entities)
     entities = _consistent_people(text, words, entities)
     return Analysis(text=text, words=words, sentences=sentences, paragraphs=paragraphs, entities=entities)
 
@@ -177,6 +180,101 @@ def _consistent_proper_nouns(words: list[Word], sentences: list[tuple[int, int]]
         if w.text in proper and w.upos in ("ADV", "ADJ", "NOUN", "VERB", "X", "INTJ"):
             w.upos = "PROPN"
             w.xpos = "NNP"
+
+
+#: lower-case words that belong inside names ("Ursula von der Leyen", "Osama bin Laden")
+NAME_PARTICLES = {"de", "da", "di", "del", "della", "der", "den", "van", "von", "bin", "ibn",
+                  "al", "el", "la", "le", "du", "dos", "das", "ter", "ten", "y"}
+
+
+def _name_only(text: str, words: list[Word], e: Entity) -> Entity:
+    """A person's name without the description an NER model ran into it.
+
+    "Green Party candidate Jill Stein" and "Green Party's Jill Stein" are "Jill Stein":
+    a name ends at a lower-case word or a possessive before it.
+    """
+    if e.type not in ("PERSON", "PER") or len(e.words) < 2:
+        return e
+    cut = 0
+    for k, j in enumerate(e.words[:-1]):
+        t = words[j].text
+        if (t[:1].islower() and t not in NAME_PARTICLES) or t in ("'s", "’s", "'", "’"):
+            cut = k + 1
+    if not cut:
+        return e
+    keep = e.words[cut:]
+    for j in e.words[:cut]:
+        words[j].ner = "O"
+    start = words[keep[0]].start
+    return Entity(text=text[start:e.end], type=e.type, start=start, end=e.end, words=keep)
+
+
+#: forms of address that only ever precede a person's name
+HONORIFICS = frozenset("mr. mr mrs. mrs ms. ms miss dr. dr sir dame lord lady".split())
+
+
+def _titled_names(text: str, words: list[Word], entities: list[Entity]) -> list[Entity]:
+    """Untagged proper nouns after "Sir", "Mrs." or "Dr." name a person ("Sir Peter Westmacott")."""
+    tagged = {j for e in entities for j in e.words}
+    added = []
+    for w in words:
+        if w.text.lower() not in HONORIFICS or w.i in tagged or not w.text[:1].isupper():
+            continue
+        end = w.i + 1
+        while end < len(words) and end not in tagged and words[end].upos == "PROPN" \
+                and words[end].text[:1].isupper() and words[end].sent == w.sent \
+                and words[end].start - words[end - 1].end <= 1:
+            end += 1
+        if end == w.i + 1:
+            continue
+        ws = list(range(w.i, end))
+        for j in ws:
+            words[j].ner = "PERSON"
+        tagged.update(ws)
+        added.append(Entity(text=text[w.start:words[end - 1].end], type="PERSON",
+                            start=w.start, end=words[end - 1].end, words=ws))
+    return sorted(entities + added, key=lambda e: e.start) if added else entities
+
+
+_INITIAL = re.compile(r"(?:[A-Z]\.)+")
+
+
+def _initialled_names(text: str, words: list[Word], entities: list[Entity]) -> list[Entity]:
+    """A name with a middle initial is a person's: "Oliver K. Hedge", "Harry M. Reid".
+
+    Whatever a small NER model made of it (a place, an organisation, nothing, or the
+    "Senate" of "Senate Minority Leader Harry M. Reid") gives way to the name from the
+    word before the first initial to the end of the proper-noun run.
+    """
+    def name_word(w: Word) -> bool:
+        return w.upos == "PROPN" and w.text[:1].isupper() and len(w.text) > 1 \
+            and not _INITIAL.fullmatch(w.text)
+
+    spans = []
+    i = 1
+    while i < len(words) - 1:
+        w = words[i]
+        if _INITIAL.fullmatch(w.text) and name_word(words[i - 1]) and words[i - 1].sent == w.sent:
+            end = i
+            while end + 1 < len(words) and words[end + 1].sent == w.sent \
+                    and (_INITIAL.fullmatch(words[end + 1].text) or name_word(words[end + 1])) \
+                    and words[end + 1].start - words[end].end <= 1:
+                end += 1
+            if end > i and name_word(words[end]):
+                spans.append((i - 1, end))
+            i = end + 1
+        else:
+            i += 1
+    for a, b in spans:
+        start, stop = words[a].start, words[b].end
+        if any(e.type in ("PERSON", "PER") and e.start <= start and e.end >= stop for e in entities):
+            continue
+        entities = [e for e in entities if e.end <= start or e.start >= stop]
+        for j in range(a, b + 1):
+            words[j].ner = "PERSON"
+        entities.append(Entity(text=text[start:stop], type="PERSON", start=start, end=stop,
+                               words=list(range(a, b + 1))))
+    return sorted(entities, key=lambda e: e.start)
 
 
 def _surname(text: str) -> str:

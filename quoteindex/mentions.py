@@ -134,6 +134,12 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
     if h.lemma in PERSON_PRONOUNS or h.lemma in PLURAL_PRONOUNS or h.lemma in THING_PRONOUNS:
         return None, None, "pronoun"
     ent = next((e for e in a.entities if e.start <= h.start and h.end <= e.end), None)
+    if ent is None or ent.type not in PERSON_TYPES:
+        # "Senate Minority Leader Harry M. Reid" headed by "Senate": the title runs into a name
+        named = next((e for e in a.entities if e.type in PERSON_TYPES and e.words and e.start > h.start
+                      and any(w.i == e.words[-1] for w in words)
+                      and all(a.words[j].upos == "PROPN" for j in range(h.i, e.words[0]))), None)
+        ent = named or ent
     if ent is not None and ent.type in PERSON_TYPES and ent.words:
         name, name_words = person_name(a, ent)
         name = name or None

@@ -1,6 +1,7 @@
 """Document-level clean-up of the Stanza analysis."""
 
-from quoteindex.annotations import Entity, Word, _consistent_people
+from quoteindex.annotations import (Entity, Word, _consistent_people, _initialled_names, _name_only,
+                                    _titled_names)
 from quoteindex.evaluate import mention_kind
 
 
@@ -33,6 +34,49 @@ def test_a_person_entity_runs_on_over_an_untagged_surname():
     text = " ".join(t for t, _ in spec)
     out = _consistent_people(text, words, [Entity("Sir Peter", "PERSON", 0, 9, [0, 1])])
     assert out[0].text == "Sir Peter Westmacott" and out[0].words == [0, 1, 2]
+
+
+def test_a_person_entity_drops_the_description_it_ran_into():
+    for spec, name in (
+            ([("Green", "PROPN"), ("Party", "PROPN"), ("candidate", "NOUN"), ("Jill", "PROPN"), ("Stein", "PROPN")],
+             "Jill Stein"),
+            ([("Green", "PROPN"), ("Party", "PROPN"), ("'s", "PART"), ("Jill", "PROPN"), ("Stein", "PROPN")],
+             "Jill Stein"),
+            ([("Ursula", "PROPN"), ("von", "ADP"), ("der", "X"), ("Leyen", "PROPN")], "Ursula von der Leyen")):
+        words = _words(spec)
+        text = " ".join(t for t, _ in spec)
+        e = _name_only(text, words, Entity(text, "PERSON", 0, len(text), [w.i for w in words]))
+        assert e.text == name and [words[j].text for j in e.words] == name.split()
+    org = Entity("Green Party candidate", "ORG", 0, 21, [0, 1, 2])
+    assert _name_only("Green Party candidate", _words([("Green", "PROPN"), ("Party", "PROPN"),
+                                                      ("candidate", "NOUN")]), org) is org
+
+
+def test_untagged_names_after_an_honorific_are_people():
+    spec = [("Sir", "PROPN"), ("Peter", "PROPN"), ("Westmacott", "PROPN"), ("met", "VERB"), ("Dr.", "PROPN"),
+            ("Smith", "PROPN"), ("on", "ADP"), ("Lord", "PROPN"), ("Howe", "PROPN"), ("Island", "PROPN")]
+    words = _words(spec)
+    text = " ".join(t for t, _ in spec)
+    island = Entity("Lord Howe Island", "GPE", words[7].start, words[9].end, [7, 8, 9])   # typed: kept
+    out = _titled_names(text, words, [island])
+    assert [(e.text, e.type) for e in out] == [("Sir Peter Westmacott", "PERSON"), ("Dr. Smith", "PERSON"),
+                                               ("Lord Howe Island", "GPE")]
+
+
+def test_a_name_with_a_middle_initial_is_a_person():
+    spec = [("Senate", "PROPN"), ("Minority", "PROPN"), ("Leader", "PROPN"), ("Harry", "PROPN"), ("M.", "PROPN"),
+            ("Reid", "PROPN"), ("met", "VERB"), ("Oliver", "PROPN"), ("K.", "PROPN"), ("Hedge", "PROPN"),
+            ("and", "CCONJ"), ("George", "PROPN"), ("H.W.", "PROPN"), ("Bush", "PROPN"), ("in", "ADP"),
+            ("Washington", "PROPN"), ("D.C.", "PROPN")]
+    words = _words(spec)
+    text = " ".join(t for t, _ in spec)
+    ents = [Entity("Senate", "ORG", 0, 6, [0]),
+            Entity("Oliver K. Hedge", "GPE", words[7].start, words[9].end, [7, 8, 9]),
+            Entity("Washington D.C.", "GPE", words[15].start, words[16].end, [15, 16])]
+    out = _initialled_names(text, words, ents)
+    assert [(e.text, e.type) for e in out] == [
+        ("Senate", "ORG"), ("Harry M. Reid", "PERSON"), ("Oliver K. Hedge", "PERSON"), ("George H.W. Bush", "PERSON"),
+        ("Washington D.C.", "GPE")]   # an initial after the last name word makes no name
 
 
 def test_gold_mentions_are_sorted_into_names_pronouns_and_descriptions():

