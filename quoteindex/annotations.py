@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
 from .gender import first_name_gender
+from .lexicon import ORG_NOUNS
 from .ingest import Document
 
 PARAGRAPH = re.compile(r"\n[ \t\u00a0]*")
@@ -161,9 +162,10 @@ def analyse(stanza_doc, text: str, back: Sequence[int]) -> Analysis:
             words[j].ner = ent.type
         entities.append(Entity(text=text[start:end], type=ent.type, start=start, end=end, words=members))
     _consistent_proper_nouns(words, sentences)
-    entities = [_name_only(text, words, e) for e in entities]
+    entities = [_name_only(text, words, _article_name(words, e)) for e in entities]
     entities = _titled_names(text, words, entities)
     entities = _initialled_names(text, words, entities)
+    entities = _first_named(text, words, sentences, entities)
     entities = _consistent_people(text, words, entities)
     return Analysis(text=text, words=words, sentences=sentences, paragraphs=paragraphs, entities=entities)
 
@@ -209,6 +211,23 @@ def _name_only(text: str, words: list[Word], e: Entity) -> Entity:
     return Entity(text=text[start:e.end], type=e.type, start=start, end=e.end, words=keep)
 
 
+def _article_name(words: list[Word], e: Entity) -> Entity:
+    """"The Kremlin said" is no person: a one-word name after "the" is an organisation.
+
+    "the Obama administration" keeps its person: there the name modifies a noun.
+    """
+    if e.type not in ("PERSON", "PER") or len(e.words) != 1:
+        return e
+    j = e.words[0]
+    before = words[j - 1] if j > 0 else None
+    after = words[j + 1] if j + 1 < len(words) and words[j + 1].sent == words[j].sent else None
+    if before is None or before.text.lower() != "the" or before.sent != words[j].sent \
+            or (after is not None and after.upos in ("NOUN", "PROPN", "NUM")):
+        return e
+    words[j].ner = "ORG"
+    return Entity(text=e.text, type="ORG", start=e.start, end=e.end, words=e.words)
+
+
 #: forms of address that only ever precede a person's name
 HONORIFICS = frozenset("mr. mr mrs. mrs ms. ms miss dr. dr sir dame lord lady".split())
 
@@ -233,6 +252,45 @@ def _titled_names(text: str, words: list[Word], entities: list[Entity]) -> list[
         tagged.update(ws)
         added.append(Entity(text=text[w.start:words[end - 1].end], type="PERSON",
                             start=w.start, end=words[end - 1].end, words=ws))
+    return sorted(entities + added, key=lambda e: e.start) if added else entities
+
+
+#: last words that make a first-name-led run a place or an institution ("Virginia Beach")
+NOT_PERSON_HEADS = ORG_NOUNS | frozenset("""
+beach river county city town valley tech street avenue road park island islands lake mountain mountains hills
+heights springs falls bay center centre hall college airport port square bridge creek state times post
+""".split())
+
+
+def _first_named(text: str, words: list[Word], sentences: list[tuple[int, int]],
+                 entities: list[Entity]) -> list[Entity]:
+    """An untagged proper-noun pair or triple led by a common first name is a person ("Karl Berg").
+
+    Not in title-case lines (headlines), and not when it ends in a place or institution word.
+    """
+    tagged = {j for e in entities for j in e.words}
+    added = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        end = i
+        while end < len(words) and end not in tagged and words[end].upos == "PROPN" \
+                and words[end].text[:1].isupper() and words[end].text.isalpha() \
+                and words[end].sent == w.sent and (end == i or words[end].start - words[end - 1].end <= 1):
+            end += 1
+        n = end - i
+        if n == 0:
+            i += 1
+            continue
+        a, b = sentences[w.sent]
+        title_case = sum(x.text[:1].isupper() for x in words[a:b] if x.text.isalpha()) > 0.6 * max(1, b - a)
+        if 2 <= n <= 3 and not title_case and words[end - 1].text.lower() not in NOT_PERSON_HEADS \
+                and first_name_gender(" ".join(x.text for x in words[i:end])):
+            for j in range(i, end):
+                words[j].ner = "PERSON"
+            added.append(Entity(text=text[w.start:words[end - 1].end], type="PERSON",
+                                start=w.start, end=words[end - 1].end, words=list(range(i, end))))
+        i = end
     return sorted(entities + added, key=lambda e: e.start) if added else entities
 
 

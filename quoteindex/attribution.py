@@ -462,9 +462,11 @@ def _person_in(a: Analysis, head: Word) -> Word:
     """'Steve Coll, the dean of the school': a role noun whose phrase names the person."""
     if head.i > 0 and a.words[head.i - 1].text == "(" and head.i > 1:
         head = a.words[head.i - 2]  # "Sen. Claire McCaskill (D-Mo.)": the party tag is not the speaker
-    if head.upos not in ("NOUN", "NUM") or head.ner != "O":
+    # a role word a weak tagger calls a proper noun ("The Podesta Group's CEO, Kimberley Fritts, said")
+    role_noun = head.upos == "NOUN" or (head.upos == "PROPN" and head.text.lower() in ROLE_WORDS | PERSON_NOUNS)
+    if not (role_noun or head.upos == "NUM") or head.ner != "O":
         return head
-    named = _appositive_name(a, head) if head.upos == "NOUN" else None
+    named = _appositive_name(a, head) if role_noun else None
     if named is not None:
         return named
     # the name just before an appositive description: "Steve Coll, the dean …, said", "John Cornyn, the No. 2 …"

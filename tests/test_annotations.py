@@ -1,7 +1,7 @@
 """Document-level clean-up of the Stanza analysis."""
 
-from quoteindex.annotations import (Entity, Word, _consistent_people, _initialled_names, _name_only,
-                                    _titled_names)
+from quoteindex.annotations import (Entity, Word, _article_name, _consistent_people, _first_named,
+                                    _initialled_names, _name_only, _titled_names)
 from quoteindex.evaluate import mention_kind
 
 
@@ -50,6 +50,26 @@ def test_a_person_entity_drops_the_description_it_ran_into():
     org = Entity("Green Party candidate", "ORG", 0, 21, [0, 1, 2])
     assert _name_only("Green Party candidate", _words([("Green", "PROPN"), ("Party", "PROPN"),
                                                       ("candidate", "NOUN")]), org) is org
+
+
+def test_a_one_word_name_after_the_is_an_organisation():
+    spec = [("The", "DET"), ("Kremlin", "PROPN"), ("said", "VERB"), ("the", "DET"), ("Obama", "PROPN"),
+            ("administration", "NOUN"), ("erred", "VERB")]
+    words = _words(spec)
+    kremlin = _article_name(words, Entity("Kremlin", "PERSON", words[1].start, words[1].end, [1]))
+    obama = _article_name(words, Entity("Obama", "PERSON", words[4].start, words[4].end, [4]))
+    assert (kremlin.type, obama.type) == ("ORG", "PERSON")
+
+
+def test_an_untagged_name_led_by_a_first_name_is_a_person():
+    spec = [("Lena", "PROPN"), ("Moss", "PROPN"), ("and", "CCONJ"), ("Karl", "PROPN"), ("Berg", "PROPN"),
+            ("drove", "VERB"), ("to", "ADP"), ("Virginia", "PROPN"), ("Beach", "PROPN"), ("past", "ADP"),
+            ("Zorbo", "PROPN"), ("Quill", "PROPN"), ("on", "ADP"), ("a", "DET"), ("long", "ADJ"), ("trip", "NOUN")]
+    words = _words(spec)
+    text = " ".join(t for t, _ in spec)
+    moss = Entity("Lena Moss", "PERSON", 0, 9, [0, 1])
+    out = _first_named(text, words, [(0, len(words))], [moss])
+    assert [e.text for e in out] == ["Lena Moss", "Karl Berg"]   # no "Virginia Beach", no unknown first name
 
 
 def test_untagged_names_after_an_honorific_are_people():
