@@ -169,6 +169,9 @@ class DocumentSpeakers:
         for start, name, head in self.people:
             if start >= offset:
                 continue
+            if head is not None and head.deprel in ("compound", "amod") and head.head > head.i \
+                    and self.a.words[head.head].upos == "NOUN":
+                continue  # "the Cruise video": a name that only modifies a thing is no antecedent
             full = self.full_name(name, start)
             if gender is not None and self.gender.get(full) not in (None, gender):
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .annotations import Analysis, Word
+from .gender import first_name_gender
 from .lexicon import GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS, THING_PRONOUNS, TITLE_WORDS
 
 
@@ -211,11 +212,24 @@ def headline_case(a: Analysis, sent: int) -> bool:
     return len(ws) >= 3 and sum(w.text[:1].isupper() for w in ws) >= 0.7 * len(ws)
 
 
+def _name_lead(w: Word) -> bool:
+    """A word that can open a person's name or stand before it: a title, an initial, a first name."""
+    low = w.text.lower()
+    return low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low in PERSON_NOUNS \
+        or bool(re.fullmatch(r"(?:[A-Z]\.)+", w.text)) or first_name_gender(w.text + " X") is not None
+
+
 def _with_run(a: Analysis, ws: list[Word]) -> list[Word]:
     """An entity's words extended to the whole proper-noun run (a weak tagger stops at 'Mayor Laura')."""
     if not ws or ws[-1].upos != "PROPN" or headline_case(a, ws[-1].sent):
         return ws
     run = propn_run(a, ws[-1])
+    # backwards only over titles, initials and first names ("Mayor", "John" before "Smith"):
+    # "the United States Hamdullah Mohib" does not make "States" part of the name
+    k = next((k for k, w in enumerate(run) if w.i >= ws[0].i), len(run))
+    while k > 0 and _name_lead(run[k - 1]):
+        k -= 1
+    run = run[k:]
     ids = sorted({w.i for w in ws} | {w.i for w in run})
     return [a.words[j] for j in range(ids[0], ids[-1] + 1)]
 
