@@ -228,6 +228,16 @@ def _article_name(words: list[Word], e: Entity) -> Entity:
     return Entity(text=e.text, type="ORG", start=e.start, end=e.end, words=e.words)
 
 
+def _untagged_run_end(words: list[Word], i: int, tagged: set[int], sent: int, alpha: bool = False) -> int:
+    """End (exclusive) of the run of adjacent, untagged, capitalised proper nouns from word i."""
+    end = i
+    while end < len(words) and end not in tagged and words[end].upos == "PROPN" \
+            and words[end].text[:1].isupper() and (not alpha or words[end].text.isalpha()) \
+            and words[end].sent == sent and (end == i or words[end].start - words[end - 1].end <= 1):
+        end += 1
+    return end
+
+
 #: forms of address that only ever precede a person's name
 HONORIFICS = frozenset("mr. mr mrs. mrs ms. ms miss dr. dr sir dame lord lady".split())
 
@@ -239,11 +249,7 @@ def _titled_names(text: str, words: list[Word], entities: list[Entity]) -> list[
     for w in words:
         if w.text.lower() not in HONORIFICS or w.i in tagged or not w.text[:1].isupper():
             continue
-        end = w.i + 1
-        while end < len(words) and end not in tagged and words[end].upos == "PROPN" \
-                and words[end].text[:1].isupper() and words[end].sent == w.sent \
-                and words[end].start - words[end - 1].end <= 1:
-            end += 1
+        end = _untagged_run_end(words, w.i + 1, tagged, w.sent)
         if end == w.i + 1:
             continue
         ws = list(range(w.i, end))
@@ -273,11 +279,7 @@ def _first_named(text: str, words: list[Word], sentences: list[tuple[int, int]],
     i = 0
     while i < len(words):
         w = words[i]
-        end = i
-        while end < len(words) and end not in tagged and words[end].upos == "PROPN" \
-                and words[end].text[:1].isupper() and words[end].text.isalpha() \
-                and words[end].sent == w.sent and (end == i or words[end].start - words[end - 1].end <= 1):
-            end += 1
+        end = _untagged_run_end(words, i, tagged, w.sent, alpha=True)
         n = end - i
         if n == 0:
             i += 1
