@@ -285,6 +285,7 @@ def _first_named(text: str, words: list[Word], sentences: list[tuple[int, int]],
             i += 1
             continue
         a, b = sentences[w.sent]
+        # short words count too (unlike mentions.headline_case): "Lena Moss and Karl Berg met in Vienna" is no headline
         title_case = sum(x.text[:1].isupper() for x in words[a:b] if x.text.isalpha()) > 0.6 * max(1, b - a)
         if 2 <= n <= 3 and not title_case and words[end - 1].text.lower() not in NOT_PERSON_HEADS \
                 and first_name_gender(" ".join(x.text for x in words[i:end])):
@@ -296,7 +297,8 @@ def _first_named(text: str, words: list[Word], sentences: list[tuple[int, int]],
     return sorted(entities + added, key=lambda e: e.start) if added else entities
 
 
-_INITIAL = re.compile(r"(?:[A-Z]\.)+")
+#: an initial or a run of them: "K.", "H.W."
+INITIAL = re.compile(r"(?:[A-Z]\.)+")
 
 
 def _initialled_names(text: str, words: list[Word], entities: list[Entity]) -> list[Entity]:
@@ -308,16 +310,16 @@ def _initialled_names(text: str, words: list[Word], entities: list[Entity]) -> l
     """
     def name_word(w: Word) -> bool:
         return w.upos == "PROPN" and w.text[:1].isupper() and len(w.text) > 1 \
-            and not _INITIAL.fullmatch(w.text)
+            and not INITIAL.fullmatch(w.text)
 
     spans = []
     i = 1
     while i < len(words) - 1:
         w = words[i]
-        if _INITIAL.fullmatch(w.text) and name_word(words[i - 1]) and words[i - 1].sent == w.sent:
+        if INITIAL.fullmatch(w.text) and name_word(words[i - 1]) and words[i - 1].sent == w.sent:
             end = i
             while end + 1 < len(words) and words[end + 1].sent == w.sent \
-                    and (_INITIAL.fullmatch(words[end + 1].text) or name_word(words[end + 1])) \
+                    and (INITIAL.fullmatch(words[end + 1].text) or name_word(words[end + 1])) \
                     and words[end + 1].start - words[end].end <= 1:
                 end += 1
             if end > i and name_word(words[end]):

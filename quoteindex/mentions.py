@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .annotations import Analysis, Word
+from .annotations import INITIAL, Analysis, Word
 from .gender import first_name_gender
 from .lexicon import GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS, THING_PRONOUNS, TITLE_WORDS
 
@@ -216,7 +216,7 @@ def _name_lead(w: Word) -> bool:
     """A word that can open a person's name or stand before it: a title, an initial, a first name."""
     low = w.text.lower()
     return low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low in PERSON_NOUNS \
-        or bool(re.fullmatch(r"(?:[A-Z]\.)+", w.text)) or first_name_gender(w.text + " X") is not None
+        or bool(INITIAL.fullmatch(w.text)) or first_name_gender(w.text + " X") is not None
 
 
 def _with_run(a: Analysis, ws: list[Word]) -> list[Word]:
