@@ -15,6 +15,7 @@ so the model learns the words in context.  Only names are added, no text.
 """
 from __future__ import annotations
 
+import functools
 import random
 import re
 from pathlib import Path
@@ -62,6 +63,7 @@ def people() -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(first)), _census(d / "dist.all.last", TOP_SURNAMES)
 
 
+@functools.lru_cache(maxsize=1)  # the recipe asks twice (vectors, swapped copies); GeoNames is 17 MB of JSON
 def gazetteer() -> dict[str, list[list[str]]]:
     """Tokenized names by kind: ``GPE``, ``PERSON_FIRST``, ``PERSON_LAST``.
 

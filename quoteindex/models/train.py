@@ -254,7 +254,7 @@ def make_pretrain(work: Path, tb: Path) -> Path:
 def read_vectors(txt: Path) -> tuple[list[str], np.ndarray]:
     """Read a word2vec text file (as written by build_vectors)."""
     with open(txt, encoding="utf-8") as f:
-        n, dim = map(int, f.readline().split())
+        f.readline()  # "<words> <dim>" header
         words, rows = [], []
         for line in f:
             parts = line.rstrip("\n").split(" ")
@@ -279,7 +279,10 @@ def save_pretrain(txt: Path, pt: Path) -> None:
 
 
 def make_ner_pretrain(work: Path) -> Path:
-    """work/ner_pretrain.pt: the shared vectors plus the gazetteer's words (NER only)."""
+    """work/ner_pretrain.pt: the shared vectors plus the gazetteer's words.
+
+    NER trains with it; shipping makes it the one ``pretrain.pt`` of the set (see ship).
+    """
     pt = work / "ner_pretrain.pt"
     if pt.exists():
         return pt
