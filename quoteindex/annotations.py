@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
 from .gender import first_name_gender
-from .lexicon import ORG_NOUNS
+from .lexicon import FRAGMENT_VERBS, ORG_NOUNS, lemma_of_forms
 from .ingest import Document
 
 PARAGRAPH = re.compile(r"\n[ \t\u00a0]*")
@@ -162,6 +162,7 @@ def analyse(stanza_doc, text: str, back: Sequence[int]) -> Analysis:
             words[j].ner = ent.type
         entities.append(Entity(text=text[start:end], type=ent.type, start=start, end=end, words=members))
     _consistent_proper_nouns(words, sentences)
+    _reporting_lemmas(words)
     entities = [_name_only(text, words, _article_name(words, e)) for e in entities]
     entities = _titled_names(text, words, entities)
     entities = _initialled_names(text, words, entities)
@@ -182,6 +183,18 @@ def _consistent_proper_nouns(words: list[Word], sentences: list[tuple[int, int]]
         if w.text in proper and w.upos in ("ADV", "ADJ", "NOUN", "VERB", "X", "INTJ"):
             w.upos = "PROPN"
             w.xpos = "NNP"
+
+
+def _reporting_lemmas(words: list[Word]) -> None:
+    """A reporting verb keeps its dictionary lemma.
+
+    Stanza's seq2seq lemmatizer garbles rarer verbs ("reiterated" -> "reiterat"), and
+    the extractor finds cues by lemma.
+    """
+    forms = lemma_of_forms(FRAGMENT_VERBS)
+    for w in words:
+        if w.upos == "VERB" and w.lemma not in FRAGMENT_VERBS and w.text.lower() in forms:
+            w.lemma = forms[w.text.lower()]
 
 
 #: lower-case words that belong inside names ("Ursula von der Leyen", "Osama bin Laden")
@@ -275,6 +288,7 @@ def _first_named(text: str, words: list[Word], sentences: list[tuple[int, int]],
     Not in title-case lines (headlines), and not when it ends in a place or institution word.
     """
     tagged = {j for e in entities for j in e.words}
+    starts = {e.words[0]: k for k, e in enumerate(entities) if e.words}
     added = []
     i = 0
     while i < len(words):
@@ -287,6 +301,19 @@ def _first_named(text: str, words: list[Word], sentences: list[tuple[int, int]],
         a, b = sentences[w.sent]
         # short words count too (unlike mentions.headline_case): "Lena Moss and Karl Berg met in Vienna" is no headline
         title_case = sum(x.text[:1].isupper() for x in words[a:b] if x.text.isalpha()) > 0.6 * max(1, b - a)
+        k = starts.get(end)
+        if n == 1 and not title_case and k is not None and entities[k].type in ("GPE", "LOC", "ORG") \
+                and len(entities[k].words) == 1 and words[end].start - w.end == 1:
+            # "Ted" + "Cruz" tagged as a place: a first name before a one-word name makes it a person's
+            last = words[end]
+            if last.text.lower() not in NOT_PERSON_HEADS and "Number=Plur" not in last.feats and last.xpos != "NNPS" \
+                    and first_name_gender(f"{w.text} {last.text}"):
+                for j in (i, end):
+                    words[j].ner = "PERSON"
+                entities[k] = Entity(text=text[w.start:last.end], type="PERSON", start=w.start, end=last.end,
+                                     words=[i, end])
+                i = end + 1
+                continue
         if 2 <= n <= 3 and not title_case and words[end - 1].text.lower() not in NOT_PERSON_HEADS \
                 and first_name_gender(" ".join(x.text for x in words[i:end])):
             for j in range(i, end):
@@ -343,6 +370,46 @@ def _surname(text: str) -> str:
     return re.sub(r"(’s|'s|’)$", "", text.split()[-1]) if text.split() else ""
 
 
+def _run_on_names(text: str, words: list[Word], entities: list[Entity]) -> list[Entity]:
+    """A person's name runs on over untagged proper nouns ("Sir Peter" + "Westmacott") and
+    across a hyphen into a double-barrelled surname ("Isaac Stanley-Becker").
+
+    The tokenizer splits at the hyphen; the NER model then tags the parts apart or
+    leaves some out.
+    """
+    owner = {j: k for k, e in enumerate(entities) for j in e.words}
+    drop: set[int] = set()
+    for k, e in enumerate(entities):
+        if k in drop or e.type not in ("PERSON", "PER") or not e.words:
+            continue
+        ws = list(e.words)
+        while ws[-1] + 1 < len(words):
+            nxt = words[ws[-1] + 1]
+            if nxt.sent != words[ws[-1]].sent or not nxt.text[:1].isupper():
+                hyph = nxt.text == "-" and nxt.start == words[ws[-1]].end and ws[-1] + 2 < len(words)
+                part = words[ws[-1] + 2] if hyph else None
+                if part is None or part.start != nxt.end or not part.text[:1].isupper() \
+                        or not any(ch.islower() for ch in part.text) or part.sent != nxt.sent:
+                    break
+                m = owner.get(part.i)
+                if m is not None and (entities[m].type != e.type or entities[m].words[0] != part.i):
+                    break
+                if m is not None:
+                    drop.add(m)
+                ws += [nxt.i] + (entities[m].words if m is not None else [part.i])
+                continue
+            if nxt.i in owner or nxt.upos != "PROPN" or nxt.start - words[ws[-1]].end > 1:
+                break
+            ws.append(nxt.i)
+        if len(ws) > len(e.words):
+            end = words[ws[-1]].end
+            entities[k] = Entity(text=text[e.start:end], type=e.type, start=e.start, end=end, words=ws)
+            for j in ws:
+                words[j].ner = e.type
+                owner[j] = k
+    return [e for k, e in enumerate(entities) if k not in drop]
+
+
 def _consistent_people(text: str, words: list[Word], entities: list[Entity]) -> list[Entity]:
     """One name, one type per article: once "Rick Gates" is a person, a lone "Gates" is too,
     and so is "Tony Podesta" beside "John Podesta".
@@ -350,23 +417,7 @@ def _consistent_people(text: str, words: list[Word], entities: list[Entity]) -> 
     A small NER model often tags a bare surname as an organisation or misses it; news
     articles name a person in full first and by surname after.
     """
-    tagged_words = {j for e in entities for j in e.words}
-    for k, e in enumerate(entities):
-        # "Sir Peter" + "Westmacott": a person's name runs on over untagged proper nouns
-        if e.type in ("PERSON", "PER") and e.words:
-            nxt = e.words[-1] + 1
-            while nxt < len(words) and nxt not in tagged_words and words[nxt].upos == "PROPN" \
-                    and words[nxt].text[:1].isupper() and words[nxt].sent == words[e.words[-1]].sent \
-                    and words[nxt].start - words[nxt - 1].end <= 1:
-                nxt += 1
-            if nxt > e.words[-1] + 1:
-                ws = e.words + list(range(e.words[-1] + 1, nxt))
-                end = words[ws[-1]].end
-                entities[k] = e = Entity(text=text[e.start:end], type=e.type,
-                                         start=e.start, end=end, words=ws)
-                tagged_words.update(ws)
-                for j in ws:
-                    words[j].ner = e.type
+    entities = _run_on_names(text, words, entities)
     full = {e.text for e in entities if e.type in ("PERSON", "PER") and len(e.words) >= 2}
     surnames = {_surname(t) for t in full} - {""}
     if not surnames:

@@ -30,11 +30,12 @@ class DocumentSpeakers:
         self.names: list[str] = []
         for e in a.entities:
             if e.type in PERSON_TYPES and not (e.words and e.words[0] in a.quoted):
-                name = self._entity_name(e)
+                name, name_words = person_name(a, e)
                 if name and " " not in name and (headline_case(a, a.words[e.words[0]].sent)
                                                  or name.lower().rstrip(".") in TITLE_WORDS | ROLE_WORDS | PERSON_NOUNS):
                     continue  # "Christian Speaker Just Shared …", "the General": a title, not a name
-                if name and plausible_person(a, e.words):
+                # judged without its title: "Judiciary Committee Chairman Chuck Grassley" is a person
+                if name and plausible_person(a, [w.i for w in name_words] or e.words):
                     self.names.append(name)
                     self.people.append((e.start, name, a.words[e.words[-1]] if e.words else None))
         # names the entity tagger missed: a capitalised run that opens with a common first name,
@@ -124,6 +125,13 @@ class DocumentSpeakers:
         for name, v in votes.items():
             self.gender[name] = max(v, key=v.get)
 
+    def _name_head(self, w: Word) -> Word:
+        """The word a name hangs from: UD heads "Chuck Grassley" on "Chuck" (Grassley is flat)."""
+        while w.deprel in ("flat", "flat:name", "compound") and w.head >= 0 and self.a.words[w.head].sent == w.sent \
+                and self.a.words[w.head].upos == "PROPN":
+            w = self.a.words[w.head]
+        return w
+
     def _entity_name(self, e) -> str:
         return person_name(self.a, e)[0]
 
@@ -177,9 +185,10 @@ class DocumentSpeakers:
                 continue
             sent = head.sent if head is not None else here_sent
             score = -1.0 * min(here_sent - sent, 30) + (3.0 if here_sent - sent <= 1 else 0.0)
-            if head is not None and head.i in self.subjects:
+            top = self._name_head(head) if head is not None else None
+            if top is not None and top.i in self.subjects:
                 score += 1.5
-                if here_sent - sent <= 1 and head.head >= 0 and self.a.words[head.head].deprel == "root":
+                if here_sent - sent <= 1 and top.head >= 0 and self.a.words[top.head].deprel == "root":
                     score += MAIN_SUBJECT_BONUS  # the subject of the sentence just before: "X argued … “…,” he wrote"
             score += 4.0 * min(self.speakers.get(full, 0), 3)
             if last_speaker is not None and full == last_speaker[0]:

@@ -105,6 +105,16 @@ def verb_forms(lemmas: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+@functools.lru_cache(maxsize=None)
+def lemma_of_forms(lemmas: frozenset[str]) -> dict[str, str]:
+    """Inflected form -> lemma for the verbs of a word list ("reiterated" -> "reiterate")."""
+    out: dict[str, str] = {}
+    for v in sorted(lemmas):
+        for f in verb_forms(frozenset({v})):
+            out.setdefault(f, v)
+    return out
+
+
 # Singular nouns that describe a person ("the candidate", "the diplomat").
 PERSON_NOUNS = frozenset("""
 candidate diplomat politician lawmaker senator congressman congresswoman billionaire businessman businesswoman

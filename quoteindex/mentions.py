@@ -130,6 +130,32 @@ def _role_before(words: list[Word], name_start: int) -> list[Word]:
     return ws
 
 
+_TITLE_LINKS = frozenset({"of", "to", "for", "the", "and", "on"})
+
+
+def _whole_title(a: Analysis, ws: list[Word]) -> list[Word]:
+    """A role the parse cut inside a title runs back to its start: "Former Secretary of State",
+    "Afghan Ambassador to the United States" (not "State", "States")."""
+    if not ws:
+        return ws
+    out = list(ws)
+    j = ws[0].i - 1
+    while j >= a.sentences[ws[0].sent][0]:
+        w = a.words[j]
+        if w.text.lower() in _TITLE_LINKS and (out[0].text[:1].isupper() or out[0].text.lower() in _TITLE_LINKS):
+            out.insert(0, w)
+        elif w.text[:1].isupper() and not is_temporal(w) and not in_dateline(a, w) and (
+                w.upos in ("PROPN", "ADJ", "NOUN") or (w.upos == "VERB" and j > a.sentences[w.sent][0])):
+            # a capitalised "verb" inside a sentence is a name's word the tagger missed ("the United States")
+            out.insert(0, w)
+        else:
+            break
+        j -= 1
+    while out and out[0].text.lower() in _TITLE_LINKS:
+        out.pop(0)
+    return out
+
+
 def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, str | None, str]:
     """The name inside a mention, the role as written, and the speaker type."""
     if h.lemma in PERSON_PRONOUNS or h.lemma in PLURAL_PRONOUNS or h.lemma in THING_PRONOUNS:
@@ -144,7 +170,7 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
     if ent is not None and ent.type in PERSON_TYPES and ent.words:
         name, name_words = person_name(a, ent)
         name = name or None
-        return name, span_text(a, _role_before(words, name_words[0].start)), "person"
+        return name, span_text(a, _whole_title(a, _role_before(words, name_words[0].start))), "person"
     if ent is not None and ent.type in ORG_TYPES and words and ent.start > words[0].start \
             and a.words[ent.words[0]].i > 0 and a.words[ent.words[0] - 1].upos in ("NOUN", "ADJ"):
         # "local news affiliate ABC 7": the organisation is the name, the rest its description
@@ -155,7 +181,7 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
     if h.upos == "PROPN":
         run = propn_run(a, h)
         _, name_words = title_strip(run)
-        role = span_text(a, _role_before(words, name_words[0].start))
+        role = span_text(a, _whole_title(a, _role_before(words, name_words[0].start)))
         if words and words[0].lemma == "the" and not role:
             return span_text(a, words), None, "organization"  # "the Kremlin"
         return span_text(a, name_words), role, "person" if (len(name_words) > 1 or role) else "unknown"

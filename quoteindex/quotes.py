@@ -92,6 +92,9 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
     inserted = parenthetical_content(a, v)
     if inserted is not None:
         return inserted, "parenthetical"
+    around = as_content(a, v)
+    if around is not None:
+        return around, "as"
     comps = [a.words[c] for c in v.children if a.words[c].deprel in CONTENT_RELS and a.words[c].sent == v.sent]
     # not a relative clause the parser hung off the verb ("X, who has endorsed Y, said …")
     comps = [cw for cw in comps if a.words[a.subtree(cw.i)[0]].lemma not in ("who", "which", "whom", "whose")]
@@ -145,6 +148,32 @@ def parenthetical_content(a: Analysis, v: Word) -> list[int] | None:
     if len(before) < 2 or len(after) < 2 or not any(a.words[j].upos in ("VERB", "AUX") for j in after):
         return None
     return list(range(lo, k)) + after
+
+
+def by_agent(a: Analysis, v: Word) -> Word | None:
+    """The "by X" of a passive reporting verb ("as reported by Reuters", "was told by X")."""
+    if v.xpos != "VBN":
+        return None
+    for c in v.children:
+        w = a.words[c]
+        if w.deprel in ("obl:agent", "obl") and any(
+                a.words[k].lemma == "by" and a.words[k].deprel == "case" for k in w.children):
+            return w
+    return None
+
+
+def as_content(a: Analysis, v: Word) -> list[int] | None:
+    """'As reported by Reuters, CLAUSE' / 'CLAUSE, as X noted': the clause the as-clause hangs on.
+
+    Only with a named source: "as expected" or "as promised" alone report nobody.
+    """
+    if not v.deprel.startswith("advcl") or v.head < 0 or not any(
+            a.words[c].deprel == "mark" and a.words[c].lemma == "as" for c in v.children):
+        return None
+    if not (by_agent(a, v) or any(a.words[c].deprel.startswith("nsubj") for c in v.children)):
+        return None
+    inner = set(a.subtree(v.i))
+    return [j for j in a.subtree(v.head) if j not in inner and a.words[j].sent == v.sent]
 
 
 def _finite(w: Word) -> bool:

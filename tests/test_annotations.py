@@ -1,7 +1,7 @@
 """Document-level clean-up of the Stanza analysis."""
 
 from quoteindex.annotations import (Entity, Word, _article_name, _consistent_people, _first_named,
-                                    _initialled_names, _name_only, _titled_names)
+                                    _initialled_names, _name_only, _reporting_lemmas, _titled_names)
 from quoteindex.evaluate import mention_kind
 
 
@@ -34,6 +34,24 @@ def test_a_person_entity_runs_on_over_an_untagged_surname():
     text = " ".join(t for t, _ in spec)
     out = _consistent_people(text, words, [Entity("Sir Peter", "PERSON", 0, 9, [0, 1])])
     assert out[0].text == "Sir Peter Westmacott" and out[0].words == [0, 1, 2]
+
+
+def test_a_double_barrelled_surname_is_one_name():
+    words = _words([("Isaac", "PROPN"), ("Stanley", "PROPN"), ("-", "PUNCT"), ("Becker", "PROPN"), ("reports", "VERB")])
+    for w in words[2:]:  # "Stanley-Becker" is written without spaces
+        w.start, w.end = w.start - 1 - (w.i > 2), w.end - 1 - (w.i > 2)
+    text = "Isaac Stanley-Becker reports"
+    assert [text[w.start:w.end] for w in words] == ["Isaac", "Stanley", "-", "Becker", "reports"]
+    ents = [Entity("Isaac", "PERSON", 0, 5, [0]), Entity("Becker", "PERSON", words[3].start, words[3].end, [3])]
+    out = _consistent_people(text, words, ents)
+    assert [(e.text, e.words) for e in out] == [("Isaac Stanley-Becker", [0, 1, 2, 3])]
+
+
+def test_a_reporting_verb_keeps_its_dictionary_lemma():
+    words = _words([("Price", "PROPN"), ("reiterated", "VERB"), ("reports", "NOUN")])
+    words[1].lemma, words[2].lemma = "reiterat", "report"
+    _reporting_lemmas(words)
+    assert words[1].lemma == "reiterate" and words[2].lemma == "report"
 
 
 def test_a_person_entity_drops_the_description_it_ran_into():
@@ -70,6 +88,19 @@ def test_an_untagged_name_led_by_a_first_name_is_a_person():
     moss = Entity("Lena Moss", "PERSON", 0, 9, [0, 1])
     out = _first_named(text, words, [(0, len(words))], [moss])
     assert [e.text for e in out] == ["Lena Moss", "Karl Berg"]   # no "Virginia Beach", no unknown first name
+
+
+def test_a_first_name_before_a_one_word_place_makes_a_person():
+    for spec, typed, expect in (
+            ([("But", "CCONJ"), ("Ted", "PROPN"), ("Cruz", "PROPN"), ("said", "VERB"), ("no", "INTJ")], "GPE",
+             ("Ted Cruz", "PERSON")),
+            ([("They", "PRON"), ("met", "VERB"), ("in", "ADP"), ("Virginia", "PROPN"), ("Beach", "PROPN")], "GPE",
+             ("Beach", "GPE"))):
+        words = _words(spec)
+        text = " ".join(t for t, _ in spec)
+        last = words[-1] if spec[-1][0] == "Beach" else words[2]
+        out = _first_named(text, words, [(0, len(words))], [Entity(last.text, typed, last.start, last.end, [last.i])])
+        assert [(e.text, e.type) for e in out] == [expect]
 
 
 def test_untagged_names_after_an_honorific_are_people():

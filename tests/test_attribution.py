@@ -88,6 +88,16 @@ def test_an_inserted_attribution_reports_the_sentence_around_it(quotes_of):
     assert "The new bridge" in (qs[0][0] if qs else "")
 
 
+def test_a_title_cut_by_the_parse_is_the_whole_role(quotes_of):
+    qs = quotes_of("Afghan Ambassador to the United States Hamdullah Mohib said the team would compete.")
+    q = by_text(qs, "team would compete")
+    assert q.speaker == "Hamdullah Mohib" and q.role == "Afghan Ambassador to the United States"
+
+
+def test_as_expected_reports_nobody(quotes_of):
+    assert quotes_of("As expected, the company released its results on Monday.") == []
+
+
 def test_participle_and_relative_tails_are_not_reported_content(quotes_of):
     qs = quotes_of("The senator spoke at a rally, at which she said nothing new.\n\n"
                    "“We will win,” she said, invoking the 2008 race.")
@@ -128,6 +138,12 @@ SPEAKERS = [  # (rule, passage, words of the quote, expected speaker)
                  'Forever blue', 'fans in scarves', id='participle chain'),
     pytest.param('Lawyer Robert Whitcombe III filed the appeal on Friday.\n\n“The ruling ignores the law,” Whitcombe said.',
                  'ignores the law', 'Robert Whitcombe III', id='generational suffix'),
+    pytest.param('As reported by Reuters, the mayor was warned about the flooding twice.',
+                 'mayor was warned', 'Reuters', id='as reported by X'),
+    pytest.param('Mayor Tom Clarke said the budget was balanced.\n\nCouncil Chairman Peter Holm met the unions on Tuesday. He said that no deal was near.',
+                 'no deal was near', 'Peter Holm', id='a titled name as the last subject'),
+    pytest.param('But Texas Sen. Ted Cruz said the deal was bad.\n\nLater he said that it was worse than anyone had expected.',
+                 'worse than anyone', 'Ted Cruz', id='a first name before a name tagged as a place'),
     pytest.param('KYIV – “We are ready,” he said.',
                  'We are ready', None, id='no antecedent but a dateline'),
 ]
