@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
 from .gender import first_name_gender
-from .lexicon import FRAGMENT_VERBS, ORG_NOUNS, lemma_of_forms
+from .lexicon import FRAGMENT_VERBS, ORG_NOUNS, TITLE_ABBREVIATIONS, lemma_of_forms
 from .ingest import Document
 
 PARAGRAPH = re.compile(r"\n[ \t\u00a0]*")
@@ -448,6 +448,41 @@ def _consistent_people(text: str, words: list[Word], entities: list[Entity]) -> 
     return sorted(out, key=lambda e: e.start)
 
 
+def _id_end(t: dict) -> int:
+    return t["id"][-1] if isinstance(t["id"], tuple) else t["id"]
+
+
+def _split_inside(text: str, before: list[dict], after: list[dict]) -> bool:
+    """Did the tokenizer end a sentence inside one: after "Sen." or "H.W.", or between
+    "Jeff" and "Flake" with no punctuation at all?"""
+    end = max(t["end_char"] for t in before if "end_char" in t)
+    start = min(t["start_char"] for t in after if "start_char" in t)
+    last, first = before[-1]["text"], after[0]["text"]
+    if text[end:start] != " " or not first[:1].isupper():
+        return False
+    return last.lower() in TITLE_ABBREVIATIONS or INITIAL.fullmatch(last) is not None or last[-1:].isalnum()
+
+
+def mend_sentence_splits(doc):
+    """Join sentences the tokenizer split inside a name or title (one space apart, same paragraph).
+
+    A compact tokenizer ends sentences at "Mrs." in "Mrs. Clinton" or between a first name
+    and a surname; the tagger and parser then see half a sentence.
+    """
+    import stanza
+    sentences = doc.to_dict()
+    merged: list[list[dict]] = []
+    for sent in sentences:
+        if merged and sent and _split_inside(doc.text, merged[-1], sent):
+            offset = max(_id_end(t) for t in merged[-1])
+            merged[-1] = merged[-1] + [
+                {**t, "id": tuple(i + offset for i in t["id"]) if isinstance(t["id"], tuple) else t["id"] + offset}
+                for t in sent]
+        else:
+            merged.append(sent)
+    return doc if len(merged) == len(sentences) else stanza.Document(merged, text=doc.text)
+
+
 def annotate(nlp, documents: Iterable[Document], batch_size: int = 8) -> Iterator[tuple[Document, Analysis]]:
     """Annotate documents in batches with one Stanza call per batch."""
     import stanza
@@ -456,7 +491,12 @@ def annotate(nlp, documents: Iterable[Document], batch_size: int = 8) -> Iterato
 
     def run(batch: list[Document]) -> Iterator[tuple[Document, Analysis]]:
         prepared = [stanza_text(d.text) for d in batch]
-        processed = nlp([stanza.Document([], text=t) for t, _ in prepared])
+        processed = [stanza.Document([], text=t) for t, _ in prepared]
+        names = list(nlp.processors)
+        for name in names:  # Stanza's own processor loop, with the sentence splits mended before tagging
+            processed = nlp.processors[name].bulk_process(processed)
+            if name == ("mwt" if "mwt" in names else "tokenize"):
+                processed = [mend_sentence_splits(d) for d in processed]
         for doc, sdoc, (_, back) in zip(batch, processed, prepared):
             yield doc, analyse(sdoc, doc.text, back)
 

@@ -69,6 +69,11 @@ lady defense defence foreign interior finance health education energy state secu
 former top majority minority whip house senate
 """.split())
 
+# Abbreviated titles: a period that ends one is rarely a sentence's end ("Sen. Ted Cruz", "Mrs. Clinton").
+TITLE_ABBREVIATIONS = frozenset("""
+mr. mrs. ms. dr. prof. sen. rep. gov. lt. gen. col. maj. capt. sgt. cmdr. adm. rev. fr. pres. supt. det. atty. st. mt.
+""".split())
+
 FEMALE_TITLES = frozenset("mrs. mrs ms. ms miss queen princess dame lady chairwoman congresswoman spokeswoman councilwoman sister".split())
 MALE_TITLES = frozenset("mr. mr king prince sir lord chairman congressman spokesman councilman father".split())
 

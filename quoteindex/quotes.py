@@ -77,6 +77,16 @@ def _is_clause(a: Analysis, c: Word) -> bool:
     return False
 
 
+#: words that open a clause about the circumstances of a report, not its content
+ADVERBIAL_OPENERS = frozenset("as while because after before when although though since until unless whereas".split())
+
+
+def _adverbial(a: Analysis, head: int) -> bool:
+    """'… told senators to prepare — as lawmakers scramble …': a time or reason clause, not what was said."""
+    first = next((a.words[j] for j in a.subtree(head) if a.words[j].upos != "PUNCT"), None)
+    return first is not None and first.lemma in ADVERBIAL_OPENERS
+
+
 def _after_verb(a: Analysis, v: Word, idx: list[int]) -> list[int]:
     # material before the verb ("On Monday, X said …") is not what was said
     return [j for j in idx if a.words[j].start > v.start]
@@ -105,7 +115,7 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
     for c in v.children:
         cw = a.words[c]
         if cw.start > v.start and cw.sent == v.sent and cw.deprel in ("xcomp", "conj", "parataxis", "advcl", "dep", "obj") \
-                and _is_clause(a, cw):
+                and _is_clause(a, cw) and not _adverbial(a, c):
             return _after_verb(a, v, a.subtree(c)), "clause"
     # "…, officials said": the reporting verb hangs off the clause it reports
     # (not "the book, written by X": a passive participle modifying a noun reports nothing)

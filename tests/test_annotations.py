@@ -145,3 +145,27 @@ def test_a_name_the_tagger_knows_mid_sentence_is_a_name_at_a_sentence_start():
     _consistent_proper_nouns(words, [(0, 4), (4, 8)])
     assert words[0].upos == "PROPN"
     assert words[4].upos == "ADV"  # "Then" is never a proper noun mid-sentence here
+
+
+def _tokens(text, sentences):
+    """Stanza sentence dicts for whitespace-separated tokens, split where `sentences` says (token counts)."""
+    import re
+    spans = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    out, k = [], 0
+    for n in sentences:
+        out.append([{"id": i + 1, "text": t, "start_char": s, "end_char": e}
+                    for i, (t, s, e) in enumerate(spans[k:k + n])])
+        k += n
+    return out
+
+
+def test_sentence_splits_inside_a_name_or_after_a_title_are_mended():
+    import stanza
+    from quoteindex.annotations import mend_sentence_splits
+    text = "Jeff Flake spoke to Sen. Ted Cruz today. Then they left.\n\nNext came lunch"
+    doc = stanza.Document(_tokens(text, [1, 4, 3, 3, 3]), text=text)
+    mended = mend_sentence_splits(doc)
+    assert [" ".join(t.text for t in s.tokens) for s in mended.sentences] == [
+        "Jeff Flake spoke to Sen. Ted Cruz today.", "Then they left.", "Next came lunch"]
+    assert [w.id for w in mended.sentences[0].words] == list(range(1, 9))
+    assert mended.sentences[0].tokens[5].start_char == text.index("Ted")

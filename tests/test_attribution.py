@@ -94,6 +94,12 @@ def test_a_title_cut_by_the_parse_is_the_whole_role(quotes_of):
     assert q.speaker == "Hamdullah Mohib" and q.role == "Afghan Ambassador to the United States"
 
 
+def test_a_time_clause_after_a_directive_is_not_what_was_said(quotes_of):
+    qs = quotes_of("The leader told senators on Thursday to prepare for a vote aimed at ending the strike — "
+                   "as lawmakers scramble to reach a deal amid growing strain.")
+    assert not any(t.startswith("as lawmakers") for t, _ in qs)
+
+
 def test_as_expected_reports_nobody(quotes_of):
     assert quotes_of("As expected, the company released its results on Monday.") == []
 
