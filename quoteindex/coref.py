@@ -145,6 +145,12 @@ class DocumentSpeakers:
         for other in self.names:
             if len(lower_tokens(other)) > len(lower_tokens(best)) and compatible_names(best, other):
                 best = other
+        if best == name and len(lower_tokens(name)) == 1:
+            # "Ban" for "Ban Ki-moon", "Xi" for "Xi Jinping": a lone name that is no one's surname
+            # but opens exactly one full name (family name first, or a first name)
+            opens = {n for n in self.names if len(lower_tokens(n)) > 1 and lower_tokens(n)[0] == lower_tokens(name)[0]}
+            if len(opens) == 1:
+                return self.full_name(opens.pop())
         if at is None or best == name:
             return best
         # latest sentence first; within it the first named ("Tony Podesta, brother of John Podesta")

@@ -150,6 +150,8 @@ SPEAKERS = [  # (rule, passage, words of the quote, expected speaker)
                  'no deal was near', 'Peter Holm', id='a titled name as the last subject'),
     pytest.param('But Texas Sen. Ted Cruz said the deal was bad.\n\nLater he said that it was worse than anyone had expected.',
                  'worse than anyone', 'Ted Cruz', id='a first name before a name tagged as a place'),
+    pytest.param('Ban Ki-moon, the secretary general of the United Nations, sat in the hotel on Monday.\n\n“That was a hard year,” Ban said.',
+                 'hard year', 'Ban Ki-moon', id='a family name written first'),
     pytest.param('KYIV – “We are ready,” he said.',
                  'We are ready', None, id='no antecedent but a dateline'),
 ]
