@@ -31,6 +31,13 @@ SUBJECT_RELS = ("nsubj", "nsubj:pass", "csubj")
 INVERTED_RELS = ("obj", "obl", "iobj", "nmod", "dep", "appos", "flat", "compound", "nsubj", "obl:npmod", "xcomp")
 
 
+def _can_speak(w: Word) -> bool:
+    """A person, a group or an organisation, not a thing ("the server")."""
+    if w.upos in ("PROPN", "PRON"):
+        return w.lemma not in THING_PRONOUNS
+    return w.lemma in PERSON_NOUNS | ROLE_WORDS | GROUP_NOUNS | ORG_NOUNS
+
+
 def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
     """The speaker's head word for cue `v`, and the rule that found it."""
     between = _between_quote_and_verb(a, v) or _parenthetical(a, v)
@@ -117,6 +124,14 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
                 return w, "shared-subject"
         if h.upos in ("VERB", "AUX", "ADJ", "NOUN"):
             w, how = subject_of(a, h, depth + 1)
+            if w is not None and v.xpos == "VBG" and not _can_speak(w) \
+                    and a.text[max(0, v.start - 4):v.start].strip().endswith((",", "''", "”", '"')):
+                # "he joined …, pouncing on news that her server had handled …, saying …": a
+                # sentence-final participle belongs to the main clause's subject, not a thing's
+                root = next((x for x in a.sentence_words(v.sent) if x.deprel == "root"), None)
+                if root is not None and root.i != h.i:
+                    w2, _ = subject_of(a, root, depth + 1)
+                    w = w2 if w2 is not None and _can_speak(w2) else w
             if w is not None:
                 return w, "shared-subject"
     # "Sanders said …" with the subject mislabelled: the nominal right before the verb

@@ -152,6 +152,8 @@ SPEAKERS = [  # (rule, passage, words of the quote, expected speaker)
                  'worse than anyone', 'Ted Cruz', id='a first name before a name tagged as a place'),
     pytest.param('Ban Ki-moon, the secretary general of the United Nations, sat in the hotel on Monday.\n\n“That was a hard year,” Ban said.',
                  'hard year', 'Ban Ki-moon', id='a family name written first'),
+    pytest.param('Senator Mark Hale spoke in Ohio on Thursday.\n\nOn Friday, he joined other senators in pouncing on reports that the agency’s computer server had leaked files, saying in a post: “This is a disaster for the agency.”',
+                 'disaster for the agency', 'Mark Hale', id="a closing participle is the main subject's"),
     pytest.param('KYIV – “We are ready,” he said.',
                  'We are ready', None, id='no antecedent but a dateline'),
 ]
