@@ -45,6 +45,15 @@ def plausible_person(a: Analysis, idx: list[int]) -> bool:
     return any(ch.isalpha() and ch.islower() for ch in last.text)
 
 
+def _glued_hyphen(a: Analysis, j: int) -> bool:
+    """Word j is a hyphen written between two words without spaces."""
+    if not (0 < j < len(a.words) - 1) or a.words[j].text not in ("-", "‑"):
+        return False
+    before, hyphen, after = a.words[j - 1], a.words[j], a.words[j + 1]
+    return before.end == hyphen.start and hyphen.end == after.start and before.sent == after.sent \
+        and before.text[-1:].isalnum() and after.text[:1].isalnum()
+
+
 def mention_words(a: Analysis, h: Word) -> list[Word]:
     """The noun phrase of head `h` as written, without relative clauses or appositions."""
     keep = {h.i}
@@ -76,6 +85,14 @@ def mention_words(a: Analysis, h: Word) -> list[Word]:
             span.append(w)
         else:
             break
+    # a hyphenated word is one word whatever the parse made of its parts ("Fact-checkers", "Pro-Trump activists")
+    while span[0].i >= 2 and _glued_hyphen(a, span[0].i - 1):
+        span[:0] = [a.words[span[0].i - 2], a.words[span[0].i - 1]]
+    if span[0].text[:1] == "-" and span[0].i >= 1 and a.words[span[0].i - 1].end == span[0].start \
+            and a.words[span[0].i - 1].text[-1:].isalnum():
+        span.insert(0, a.words[span[0].i - 1])  # "Pro" + "-Trump" tokenised apart
+    while span[-1].i + 2 < len(a.words) and _glued_hyphen(a, span[-1].i + 1):
+        span += [a.words[span[-1].i + 1], a.words[span[-1].i + 2]]
     while span and (span[0].upos in ("PUNCT", "CCONJ", "ADP") or span[0].text.lower() == "according"):
         span.pop(0)  # "according to The Associated Press": the source is the Associated Press
     while span and span[-1].upos in ("PUNCT", "CCONJ", "ADP") and span[-1].text not in ("’s", "'s"):

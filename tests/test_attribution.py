@@ -154,6 +154,8 @@ SPEAKERS = [  # (rule, passage, words of the quote, expected speaker)
                  'hard year', 'Ban Ki-moon', id='a family name written first'),
     pytest.param('Senator Mark Hale spoke in Ohio on Thursday.\n\nOn Friday, he joined other senators in pouncing on reports that the agency’s computer server had leaked files, saying in a post: “This is a disaster for the agency.”',
                  'disaster for the agency', 'Mark Hale', id="a closing participle is the main subject's"),
+    pytest.param('Fact-checkers noted that the claim about the budget was false.',
+                 'claim about the budget', 'Fact-checkers', id='a hyphenated speaker noun'),
     pytest.param('KYIV – “We are ready,” he said.',
                  'We are ready', None, id='no antecedent but a dateline'),
 ]
