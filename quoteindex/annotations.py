@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
 from .gender import first_name_gender
-from .lexicon import FRAGMENT_VERBS, ORG_NOUNS, TITLE_ABBREVIATIONS, lemma_of_forms
+from .lexicon import FRAGMENT_VERBS, ORG_NOUNS, PERSON_NOUNS, TITLE_ABBREVIATIONS, lemma_of_forms
 from .ingest import Document
 
 PARAGRAPH = re.compile(r"\n[ \t\u00a0]*")
@@ -271,8 +271,24 @@ def _titled_names(text: str, words: list[Word], entities: list[Entity]) -> list[
         tagged.update(ws)
         added.append(Entity(text=text[w.start:words[end - 1].end], type="PERSON",
                             start=w.start, end=words[end - 1].end, words=ws))
+    for k, e in enumerate(entities):
+        # "spokeswoman Sujata Raisinghani" tagged as a place: a name after a person's title is a person's
+        before = words[e.words[0] - 1] if e.words and e.words[0] > 0 else None
+        last = words[e.words[-1]] if e.words else None
+        if e.type in ("GPE", "LOC", "ORG") and before is not None and before.sent == last.sent \
+                and before.text.lower() in PERSON_TITLES and before.end + 1 == e.start \
+                and last.text.lower() not in NOT_PERSON_HEADS and "Number=Plur" not in last.feats:
+            for j in e.words:
+                words[j].ner = "PERSON"
+            entities[k] = Entity(text=e.text, type="PERSON", start=e.start, end=e.end, words=e.words)
     return sorted(entities + added, key=lambda e: e.start) if added else entities
 
+
+#: words before a name that make it a person's ("spokeswoman X", "Sen. X")
+PERSON_TITLES = HONORIFICS | PERSON_NOUNS | frozenset("""
+spokesperson senator sen. rep. representative gov. governor mayor secretary ambassador envoy director chairman
+chairwoman judge professor prof. reverend rev. commissioner correspondent reporter ceo coach
+""".split())
 
 #: last words that make a first-name-led run a place or an institution ("Virginia Beach")
 NOT_PERSON_HEADS = ORG_NOUNS | frozenset("""

@@ -11,7 +11,8 @@ import re
 
 from .annotations import INITIAL, Analysis, Word
 from .gender import first_name_gender
-from .lexicon import GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS, THING_PRONOUNS, TITLE_WORDS
+from .lexicon import (GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS, ROLE_WORDS, THING_PRONOUNS,
+                      TITLE_WORDS)
 
 
 MENTION_RELS = {"compound", "flat", "flat:name", "amod", "det", "nmod:poss", "case", "nummod", "nmod", "conj",
@@ -150,6 +151,15 @@ def _role_before(words: list[Word], name_start: int) -> list[Word]:
 _TITLE_LINKS = frozenset({"of", "to", "for", "the", "and", "on"})
 
 
+def _role_word_before(a: Analysis, first: Word) -> list[Word]:
+    """'Environment Canada spokeswoman Sujata Raisinghani' parsed without its title: the role word just before."""
+    j = first.i - 1
+    if j >= a.sentences[first.sent][0] and a.words[j].text.lower() in ROLE_WORDS | PERSON_NOUNS \
+            and a.words[j].end + 1 == first.start:
+        return [a.words[j]]
+    return []
+
+
 def _whole_title(a: Analysis, ws: list[Word]) -> list[Word]:
     """A role the parse cut inside a title runs back to its start: "Former Secretary of State",
     "Afghan Ambassador to the United States" (not "State", "States")."""
@@ -159,8 +169,11 @@ def _whole_title(a: Analysis, ws: list[Word]) -> list[Word]:
     j = ws[0].i - 1
     while j >= a.sentences[ws[0].sent][0]:
         w = a.words[j]
-        if w.text.lower() in _TITLE_LINKS and (out[0].text[:1].isupper() or out[0].text.lower() in _TITLE_LINKS):
+        head = out[0].text.lower()
+        if w.text.lower() in _TITLE_LINKS and (out[0].text[:1].isupper() or head in _TITLE_LINKS | ROLE_WORDS):
             out.insert(0, w)
+        elif w.text.lower() in ROLE_WORDS | PERSON_NOUNS or (w.upos == "ADJ" and head not in _TITLE_LINKS):
+            out.insert(0, w)  # "former secretary of state", "Democratic presidential nominee"
         elif w.text[:1].isupper() and not is_temporal(w) and not in_dateline(a, w) and (
                 w.upos in ("PROPN", "ADJ", "NOUN") or (w.upos == "VERB" and j > a.sentences[w.sent][0])):
             # a capitalised "verb" inside a sentence is a name's word the tagger missed ("the United States")
@@ -187,7 +200,8 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
     if ent is not None and ent.type in PERSON_TYPES and ent.words:
         name, name_words = person_name(a, ent)
         name = name or None
-        return name, span_text(a, _whole_title(a, _role_before(words, name_words[0].start))), "person"
+        role_words = _role_before(words, name_words[0].start) or _role_word_before(a, name_words[0])
+        return name, span_text(a, _whole_title(a, role_words)), "person"
     if ent is not None and ent.type in ORG_TYPES and words and ent.start > words[0].start \
             and a.words[ent.words[0]].i > 0 and a.words[ent.words[0] - 1].upos in ("NOUN", "ADJ"):
         # "local news affiliate ABC 7": the organisation is the name, the rest its description

@@ -103,6 +103,18 @@ def test_a_first_name_before_a_one_word_place_makes_a_person():
         assert [(e.text, e.type) for e in out] == [expect]
 
 
+def test_a_name_after_a_person_title_is_a_person():
+    spec = [("Agency", "PROPN"), ("spokeswoman", "NOUN"), ("Sujata", "PROPN"), ("Raisinghani", "PROPN"), ("said", "VERB")]
+    words = _words(spec)
+    text = " ".join(t for t, _ in spec)
+    out = _titled_names(text, words, [Entity("Sujata Raisinghani", "GPE", words[2].start, words[3].end, [2, 3])])
+    assert [(e.text, e.type) for e in out] == [("Sujata Raisinghani", "PERSON")]
+    spec = [("mayor", "NOUN"), ("Virginia", "PROPN"), ("Beach", "PROPN")]
+    words = _words(spec)
+    place = Entity("Virginia Beach", "GPE", words[1].start, words[2].end, [1, 2])
+    assert _titled_names(" ".join(t for t, _ in spec), words, [place])[0].type == "GPE"
+
+
 def test_untagged_names_after_an_honorific_are_people():
     spec = [("Sir", "PROPN"), ("Peter", "PROPN"), ("Westmacott", "PROPN"), ("met", "VERB"), ("Dr.", "PROPN"),
             ("Smith", "PROPN"), ("on", "ADP"), ("Lord", "PROPN"), ("Howe", "PROPN"), ("Island", "PROPN")]

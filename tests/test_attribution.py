@@ -100,6 +100,12 @@ def test_a_time_clause_after_a_directive_is_not_what_was_said(quotes_of):
     assert not any(t.startswith("as lawmakers") for t, _ in qs)
 
 
+def test_a_role_written_before_a_name_is_kept(quotes_of):
+    qs = quotes_of("The debate was over. Former secretary of state Maria Lopez said she would win the next round.")
+    q = by_text(qs, "would win")
+    assert q.speaker == "Maria Lopez" and q.role == "Former secretary of state"
+
+
 def test_as_expected_reports_nobody(quotes_of):
     assert quotes_of("As expected, the company released its results on Monday.") == []
 
