@@ -386,6 +386,15 @@ def _surname(text: str) -> str:
     return re.sub(r"(’s|'s|’)$", "", text.split()[-1]) if text.split() else ""
 
 
+def glued_hyphen(words: list[Word], j: int) -> bool:
+    """Word j is a hyphen written between two words without spaces ("Stanley-Becker", "Fact-checkers")."""
+    if not (0 < j < len(words) - 1) or words[j].text not in ("-", "‑"):
+        return False
+    before, hyphen, after = words[j - 1], words[j], words[j + 1]
+    return before.end == hyphen.start and hyphen.end == after.start and before.sent == after.sent \
+        and before.text[-1:].isalnum() and after.text[:1].isalnum()
+
+
 def _run_on_names(text: str, words: list[Word], entities: list[Entity]) -> list[Entity]:
     """A person's name runs on over untagged proper nouns ("Sir Peter" + "Westmacott") and
     across a hyphen into a double-barrelled surname ("Isaac Stanley-Becker").
@@ -402,10 +411,8 @@ def _run_on_names(text: str, words: list[Word], entities: list[Entity]) -> list[
         while ws[-1] + 1 < len(words):
             nxt = words[ws[-1] + 1]
             if nxt.sent != words[ws[-1]].sent or not nxt.text[:1].isupper():
-                hyph = nxt.text == "-" and nxt.start == words[ws[-1]].end and ws[-1] + 2 < len(words)
-                part = words[ws[-1] + 2] if hyph else None
-                if part is None or part.start != nxt.end or not part.text[:1].isupper() \
-                        or not any(ch.islower() for ch in part.text) or part.sent != nxt.sent:
+                part = words[ws[-1] + 2] if glued_hyphen(words, ws[-1] + 1) else None
+                if part is None or not part.text[:1].isupper() or not any(ch.islower() for ch in part.text):
                     break
                 m = owner.get(part.i)
                 if m is not None and (entities[m].type != e.type or entities[m].words[0] != part.i):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .annotations import INITIAL, Analysis, Word
+from .annotations import INITIAL, Analysis, Word, glued_hyphen
 from .gender import first_name_gender
 from .lexicon import (GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS, ROLE_WORDS, THING_PRONOUNS,
                       TITLE_WORDS)
@@ -46,15 +46,6 @@ def plausible_person(a: Analysis, idx: list[int]) -> bool:
     return any(ch.isalpha() and ch.islower() for ch in last.text)
 
 
-def _glued_hyphen(a: Analysis, j: int) -> bool:
-    """Word j is a hyphen written between two words without spaces."""
-    if not (0 < j < len(a.words) - 1) or a.words[j].text not in ("-", "‑"):
-        return False
-    before, hyphen, after = a.words[j - 1], a.words[j], a.words[j + 1]
-    return before.end == hyphen.start and hyphen.end == after.start and before.sent == after.sent \
-        and before.text[-1:].isalnum() and after.text[:1].isalnum()
-
-
 def mention_words(a: Analysis, h: Word) -> list[Word]:
     """The noun phrase of head `h` as written, without relative clauses or appositions."""
     keep = {h.i}
@@ -87,12 +78,12 @@ def mention_words(a: Analysis, h: Word) -> list[Word]:
         else:
             break
     # a hyphenated word is one word whatever the parse made of its parts ("Fact-checkers", "Pro-Trump activists")
-    while span[0].i >= 2 and _glued_hyphen(a, span[0].i - 1):
+    while span[0].i >= 2 and glued_hyphen(a.words, span[0].i - 1):
         span[:0] = [a.words[span[0].i - 2], a.words[span[0].i - 1]]
     if span[0].text[:1] == "-" and span[0].i >= 1 and a.words[span[0].i - 1].end == span[0].start \
             and a.words[span[0].i - 1].text[-1:].isalnum():
         span.insert(0, a.words[span[0].i - 1])  # "Pro" + "-Trump" tokenised apart
-    while span[-1].i + 2 < len(a.words) and _glued_hyphen(a, span[-1].i + 1):
+    while span[-1].i + 2 < len(a.words) and glued_hyphen(a.words, span[-1].i + 1):
         span += [a.words[span[-1].i + 1], a.words[span[-1].i + 2]]
     while span and (span[0].upos in ("PUNCT", "CCONJ", "ADP") or span[0].text.lower() == "according"):
         span.pop(0)  # "according to The Associated Press": the source is the Associated Press
@@ -235,8 +226,7 @@ def propn_run(a: Analysis, h: Word) -> list[Word]:
             break
     while run[0].i > 1:  # "Mark-Viverito" tokenised as Mark / - / Viverito
         w, x = a.words[run[0].i - 1], a.words[run[0].i - 2]
-        if w.text == "-" and w.start == x.end and w.end == run[0].start and x.upos == "PROPN" \
-                and x.text[:1].isupper() and x.sent == h.sent:
+        if glued_hyphen(a.words, run[0].i - 1) and x.upos == "PROPN" and x.text[:1].isupper():
             run[:0] = [x, w]
         else:
             break
