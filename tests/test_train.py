@@ -60,3 +60,37 @@ def test_new_gazetteer_words_start_at_their_types_centroid():
     np.testing.assert_allclose(out[4], [0.5, 0.5])           # the places' centroid
     np.testing.assert_allclose(out[6], [5, 5])               # the people's
     np.testing.assert_allclose(out[5], [2.75, 2.75])         # listed as both
+
+
+def test_the_same_seed_trains_the_same_model(tmp_path, monkeypatch):
+    """Stanza's NER trainer run twice by the recipe (a few steps) gives identical weights."""
+    import json
+
+    import torch
+
+    from quoteindex.models import train
+
+    monkeypatch.setitem(train.BUDGET, "ner", (20, 20))
+    rng = np.random.default_rng(0)
+    people_, places = ["Maria Okafor", "Jon Berg", "Ana Lind"], ["Aalborg", "Tampere", "Bergen"]
+    sents = []
+    for k in range(40):
+        name, place = people_[k % 3].split(), places[k % 3]
+        sents.append(sent(*[(w, ("B-" if i == 0 else "I-") + "PERSON") for i, w in enumerate(name)],
+                          ("visited", "O"), (place, "B-GPE"), ("on", "O"), ("Monday", "O"), (".", "O")))
+    vocab = sorted({w["text"].lower() for s in sents for w in s})
+    vectors = rng.normal(size=(len(vocab), 20)).astype(np.float32)
+    weights = []
+    for run in ("first", "second"):
+        work = tmp_path / run
+        (work / "ner").mkdir(parents=True)
+        (work / "logs").mkdir()
+        (work / "ner" / "train.aug.json").write_text(json.dumps(sents))
+        (work / "ner" / "dev.json").write_text(json.dumps(sents[:8]))
+        train.write_vectors(vocab, vectors, work / "vectors.txt")
+        train.save_pretrain(work / "vectors.txt", work / "ner_pretrain.pt")
+        rec = train.run_job("ner", work, quick=True, seed=1234, log=lambda m: None)
+        assert rec["budget"] == 20 and (work / "models" / "ner" / "DONE.json").exists()
+        weights.append(torch.load(work / "models" / "ner" / "ner.pt", map_location="cpu", weights_only=False)["model"])
+    assert weights[0].keys() == weights[1].keys()
+    assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])
