@@ -8,7 +8,7 @@ import functools
 REPORTING_VERBS = frozenset("""
 say tell add claim warn insist deny acknowledge note stress argue suggest confirm announce write post tweet
 report explain state declare assert maintain contend reply respond answer ask inquire remark comment observe
-reveal disclose admit concede allege charge accuse complain predict promise vow pledge swear assure reassure
+reveal disclose admit concede allege charge accuse blame complain predict promise vow pledge swear assure reassure
 inform notify remind caution urge recommend conclude testify recall repeat reiterate emphasize emphasise
 underline point counter retort quip joke boast brag lament muse speculate estimate forecast
 indicate signal hint imply acknowledge affirm reaffirm dispute contest object protest

@@ -105,6 +105,9 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
     around = as_content(a, v)
     if around is not None:
         return around, "as"
+    charge = accusation_content(a, v)
+    if charge is not None:
+        return charge, "accusation"
     comps = [a.words[c] for c in v.children if a.words[c].deprel in CONTENT_RELS and a.words[c].sent == v.sent]
     # not a relative clause the parser hung off the verb ("X, who has endorsed Y, said …")
     comps = [cw for cw in comps if a.words[a.subtree(cw.i)[0]].lemma not in ("who", "which", "whom", "whose")]
@@ -184,6 +187,24 @@ def as_content(a: Analysis, v: Word) -> list[int] | None:
         return None
     inner = set(a.subtree(v.i))
     return [j for j in a.subtree(v.head) if j not in inner and a.words[j].sent == v.sent]
+
+
+#: verbs that report a charge against someone, and the word that opens the charge
+ACCUSING = {"accuse": "of", "blame": "for"}
+
+
+def accusation_content(a: Analysis, v: Word) -> list[int] | None:
+    """'X accused the committee of sabotaging the campaign': the accused and the charge."""
+    prep = ACCUSING.get(v.lemma)
+    if prep is None:
+        return None
+    target = next((a.words[c] for c in v.children if a.words[c].deprel in ("obj", "iobj")
+                   and a.words[c].start > v.start), None)
+    charge = next((a.words[c] for c in v.children if a.words[c].deprel in ("advcl", "obl", "acl", "xcomp")
+                   and a.words[a.subtree(c)[0]].lemma == prep and a.words[c].start > v.start), None)
+    if target is None or charge is None:
+        return None
+    return sorted(set(a.subtree(target.i)) | set(a.subtree(charge.i)))
 
 
 def _finite(w: Word) -> bool:

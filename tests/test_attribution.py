@@ -106,6 +106,12 @@ def test_a_role_written_before_a_name_is_kept(quotes_of):
     assert q.speaker == "Maria Lopez" and q.role == "Former secretary of state"
 
 
+def test_an_accusation_reports_the_accused_and_the_charge(quotes_of):
+    qs = quotes_of("In her speech, Mayor Ana Ruiz accused the water board of hiding the test results.")
+    q = by_text(qs, "hiding the test results")
+    assert q.speaker == "Ana Ruiz" and qs[0][0].startswith("the water board of hiding")
+
+
 def test_as_expected_reports_nobody(quotes_of):
     assert quotes_of("As expected, the company released its results on Monday.") == []
 
