@@ -122,7 +122,8 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
             return _after_verb(a, v, a.subtree(c)), "clause"
     # "…, officials said": the reporting verb hangs off the clause it reports
     # (not "the book, written by X": a passive participle modifying a noun reports nothing)
-    if v.deprel in ("parataxis", "ccomp", "advcl", "conj", "acl", "dep") and v.head >= 0 \
+    # (not "…, saying …": a participle never closes what it reports)
+    if v.deprel in ("parataxis", "ccomp", "advcl", "conj", "acl", "dep") and v.head >= 0 and v.xpos != "VBG" \
             and not (v.xpos == "VBN" and any(a.words[k].lemma == "by" for c in v.children for k in a.words[c].children)
                      and not any(a.words[c].deprel.startswith("aux") for c in v.children)):
         h = a.words[v.head]

@@ -112,6 +112,27 @@ def test_an_accusation_reports_the_accused_and_the_charge(quotes_of):
     assert q.speaker == "Ana Ruiz" and qs[0][0].startswith("the water board of hiding")
 
 
+def test_a_closing_participle_does_not_report_the_clause_before_it():
+    from quoteindex.annotations import Analysis, Word
+    from quoteindex.quotes import content_words
+    # "Prices rise , saying ." parsed with "saying" as an adverbial clause of "rise"
+    spec = [("Prices", "NOUN", "NNS", "nsubj", 1), ("rise", "VERB", "VBP", "root", -1),
+            (",", "PUNCT", ",", "punct", 3), ("saying", "VERB", "VBG", "advcl", 1), (".", "PUNCT", ".", "punct", 1)]
+    text = "Prices rise, saying."
+    words, pos = [], 0
+    for i, (t, upos, xpos, rel, head) in enumerate(spec):
+        pos = text.index(t, pos)
+        words.append(Word(i=i, text=t, lemma=t.lower(), upos=upos, xpos=xpos, feats="", deprel=rel, head=head,
+                          start=pos, end=pos + len(t), sent=0, para=0))
+        pos += len(t)
+    for w in words:
+        if w.head >= 0:
+            words[w.head].children.append(w.i)
+    a = Analysis(text=text, words=words, sentences=[(0, 5)], paragraphs=[(0, len(text))], entities=[])
+    got = content_words(a, words[3])
+    assert got is None or got[1] != "inverted"
+
+
 def test_as_expected_reports_nobody(quotes_of):
     assert quotes_of("As expected, the company released its results on Monday.") == []
 
