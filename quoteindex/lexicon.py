@@ -29,7 +29,7 @@ DIRECTIVE_VERBS = frozenset("urge ask order instruct tell warn advise call encou
 REPORTING_NOUNS = frozenset("""
 statement interview remarks remark comment comments post tweet message speech address letter briefing
 conference testimony announcement email op-ed column report posting analysis note memo essay blog
-interview
+interview response reply answer retort
 """.split())
 
 PERSON_PRONOUNS = {

@@ -89,6 +89,8 @@ def mention_words(a: Analysis, h: Word) -> list[Word]:
         span.pop(0)  # "according to The Associated Press": the source is the Associated Press
     while span and span[-1].upos in ("PUNCT", "CCONJ", "ADP") and span[-1].text not in ("’s", "'s"):
         span.pop()
+    if len(span) > 1 and span[-1].text in ("’s", "'s", "’") and span[-1].head == h.i:
+        span.pop()  # the possessor itself speaks: "The senator’s response was: …" is the senator's
     return span or [h]
 
 

@@ -219,7 +219,8 @@ def linear_content(a: Analysis, v: Word) -> tuple[list[int], str] | None:
     tail = a.words[v.i + 1:hi]
     body = [w for w in tail if w.upos != "PUNCT"]
     # "…, commentators noted." — the verb closes the sentence after a comma and its subject
-    if len(body) <= 5 and all(w.upos in ("PROPN", "NOUN", "ADJ", "DET", "ADV", "ADP", "NUM", "PRON") for w in body):
+    # (not a participle: "…, informing her of the news" reports nothing before it)
+    if len(body) <= 5 and v.xpos != "VBG" and all(w.upos in ("PROPN", "NOUN", "ADJ", "DET", "ADV", "ADP", "NUM", "PRON") for w in body):
         j = v.i - 1
         while j > lo and (a.words[j].upos in ("PROPN", "NOUN", "ADJ", "DET", "PRON", "ADV", "NUM", "PART")
                           or (a.words[j].text == "-" and a.words[j].start == a.words[j - 1].end)):
@@ -457,8 +458,9 @@ def _verb_candidates(a: Analysis, span: MarkedSpan, marked: list[MarkedSpan], le
         if w.end <= span.open_at:
             dist = span.open_at - w.end
             between = a.text[w.end:span.open_at]
-            if first_sent is not None and w.sent < first_sent and not between.rstrip().endswith((":", ",")):
-                dist += 150
+            if first_sent is not None and w.sent < first_sent and (
+                    not between.rstrip().endswith((":", ",")) or re.search(r"[.!?][”’\"]?\s", between)):
+                dist += 150  # an earlier sentence, unless it leads into the quotation ("X wrote:")
             side = "before"
         else:
             dist = w.start - span.close_at

@@ -133,6 +133,14 @@ def test_a_closing_participle_does_not_report_the_clause_before_it():
     assert got is None or got[1] != "inverted"
 
 
+def test_a_response_noun_before_a_colon_is_the_cue_not_an_earlier_sentence(quotes_of):
+    qs = quotes_of("Senator Ann Price toured the town on Monday. An aide emailed her in December, informing her of "
+                   "the flood. The senator’s response was: “Is the bridge open on Sunday?”")
+    q = by_text(qs, "bridge open")
+    assert q.cue_text == "response" and q.speaker == "Ann Price"
+    assert not any(t.startswith("An aide emailed") for t, _ in qs)
+
+
 def test_as_expected_reports_nobody(quotes_of):
     assert quotes_of("As expected, the company released its results on Monday.") == []
 
