@@ -126,7 +126,14 @@ def stanza_text(text: str) -> tuple[str, list[int]]:
         back.append(i)
         i += 1
     back.append(n)
-    return "".join(out), back
+    # British spellings the American-trained tagger never saw, as their same-length equivalents
+    prepared = _SAME_LENGTH.sub(lambda m: _VARIANTS[m.group().lower()].capitalize() if m.group()[0].isupper()
+                                else _VARIANTS[m.group().lower()], "".join(out))
+    return prepared, back
+
+
+_VARIANTS = {"whilst": "while ", "amongst": "among  "}
+_SAME_LENGTH = re.compile(r"\b(?:whilst|amongst)\b", re.IGNORECASE)
 
 
 def analyse(stanza_doc, text: str, back: Sequence[int]) -> Analysis:

@@ -23,7 +23,7 @@ from .lexicon import (FIRST_PERSON, GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS, PERSON
                       RELATIVE_PRONOUNS, REPORTING_NOUNS, REPORTING_VERBS, ROLE_WORDS, THING_PRONOUNS)
 from .mentions import (DATELINE, PERSON_TYPES, appositive_role, in_dateline, is_possessed, is_temporal, mention_words, name_and_role,
                        nominal_run, propn_run, span_text)
-from .quotes import Quote, by_agent, find_quotes
+from .quotes import ADVERBIAL_OPENERS, Quote, by_agent, find_quotes
 
 SUBJECT_RELS = ("nsubj", "nsubj:pass", "csubj")
 
@@ -114,7 +114,7 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
         return left, "left-adjacent"  # "… came after Trump said …": the name right before the verb
     if v.head >= 0 and depth < 3 and v.deprel in ("xcomp", "advcl", "conj", "ccomp", "parataxis", "acl", "advcl:relcl"):
         h = a.words[v.head]
-        if v.deprel == "acl" and h.upos in ("NOUN", "PROPN"):
+        if v.deprel == "acl" and h.upos in ("NOUN", "PROPN") and _nominal(h):
             comma = a.text[max(0, v.start - 3):v.start].strip().endswith(",")
             if not (comma and v.xpos == "VBG" and h.deprel in ("obj", "obl", "iobj") and h.head >= 0):
                 return h, "participle"  # "a statement saying …"
@@ -261,8 +261,9 @@ def _parenthetical(a: Analysis, v: Word) -> Word | None:
 
 
 def _nominal(w: Word) -> bool:
+    # a small tagger calls British "whilst" a noun: a conjunction is never a speaker
     return w.upos in ("PROPN", "NOUN", "PRON", "NUM", "ADJ", "X", "DET") and any(ch.isalnum() for ch in w.text) \
-        and not is_temporal(w) and w.lemma not in RELATIVE_PRONOUNS - {"who"}
+        and not is_temporal(w) and w.lemma not in RELATIVE_PRONOUNS - {"who"} and w.lemma not in ADVERBIAL_OPENERS
 
 
 def _before_verb_is_quote(a: Analysis, v: Word, gap: int = 6) -> bool:

@@ -51,6 +51,7 @@ spokesman spokeswoman spokesperson aide adviser advisor assistant deputy ambassa
 leader speaker whip majority minority judge justice attorney lawyer prosecutor sheriff officer official
 officials analyst analysts expert experts economist economists professor prof. dr. doctor researcher scientist
 commissioner councillor councilor councilman councilwoman candidate nominee challenger incumbent
+administrator undersecretary superintendent
 strategist pollster manager coach captain player owner editor correspondent reporter columnist host anchor
 mr. mrs. ms. miss mr mrs ms dr sir dame lord lady detective inspector superintendent constable
 defense defence foreign interior finance justice health education energy state security intelligence
@@ -66,7 +67,7 @@ pastor general gen. gen admiral colonel major captain lieutenant sergeant comman
 chairwoman spokesman spokeswoman spokesperson aide adviser advisor ambassador envoy leader speaker judge
 justice attorney prosecutor sheriff commissioner mr. mrs. ms. mr mrs ms miss dr. dr prof. prof sir dame lord
 lady defense defence foreign interior finance health education energy state security deputy senior acting
-former top majority minority whip house senate
+former top majority minority whip house senate administrator undersecretary superintendent ceo cfo
 """.split())
 
 # Abbreviated titles: a period that ends one is rarely a sentence's end ("Sen. Ted Cruz", "Mrs. Clinton").

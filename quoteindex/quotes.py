@@ -78,7 +78,7 @@ def _is_clause(a: Analysis, c: Word) -> bool:
 
 
 #: words that open a clause about the circumstances of a report, not its content
-ADVERBIAL_OPENERS = frozenset("as while because after before when although though since until unless whereas".split())
+ADVERBIAL_OPENERS = frozenset("as while whilst because after before when although though since until unless whereas".split())
 
 
 def _adverbial(a: Analysis, head: int) -> bool:

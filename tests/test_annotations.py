@@ -181,3 +181,11 @@ def test_sentence_splits_inside_a_name_or_after_a_title_are_mended():
         "Jeff Flake spoke to Sen. Ted Cruz today.", "Then they left.", "Next came lunch"]
     assert [w.id for w in mended.sentences[0].words] == list(range(1, 9))
     assert mended.sentences[0].tokens[5].start_char == text.index("Ted")
+
+
+def test_british_spellings_reach_stanza_at_the_same_length():
+    from quoteindex.annotations import stanza_text
+    text = "Whilst there, amongst friends, he spoke."
+    prepared, back = stanza_text(text)
+    assert prepared == "While  there, among   friends, he spoke." and len(prepared) == len(text)
+    assert back[:len(text)] == list(range(len(text)))

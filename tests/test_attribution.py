@@ -197,6 +197,8 @@ SPEAKERS = [  # (rule, passage, words of the quote, expected speaker)
                  'disaster for the agency', 'Mark Hale', id="a closing participle is the main subject's"),
     pytest.param('Fact-checkers noted that the claim about the budget was false.',
                  'claim about the budget', 'Fact-checkers', id='a hyphenated speaker noun'),
+    pytest.param('During questions on Wednesday, Mayor Tom Clarke defended the council\'s record whilst promising an "update" from the treasurer is coming soon.',
+                 'from the treasurer', 'Tom Clarke', id='British whilst'),
     pytest.param('KYIV – “We are ready,” he said.',
                  'We are ready', None, id='no antecedent but a dateline'),
 ]
