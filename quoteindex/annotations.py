@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
 from .gender import first_name_gender
-from .lexicon import FRAGMENT_VERBS, ORG_NOUNS, PERSON_NOUNS, TITLE_ABBREVIATIONS, lemma_of_forms
+from .lexicon import FRAGMENT_VERBS, ORG_NOUNS, PERSON_NOUNS, TITLE_ABBREVIATIONS, TITLE_WORDS, lemma_of_forms
 from .ingest import Document
 
 PARAGRAPH = re.compile(r"\n[ \t\u00a0]*")
@@ -222,6 +222,12 @@ def _name_only(text: str, words: list[Word], e: Entity) -> Entity:
         t = words[j].text
         if (t[:1].islower() and t not in NAME_PARTICLES) or t in ("'s", "’s", "'", "’"):
             cut = k + 1
+    rest = e.words[cut:]
+    if len(rest) >= 3 and rest[0] >= 2 and words[rest[0] - 1].text.lower() in ("of", "for") \
+            and words[rest[0] - 2].text.lower() in TITLE_WORDS:
+        # "Governor of Washington Chris Gregoire": the title's place ran into the name
+        cut += next((k for k in range(1, len(rest) - 1)
+                     if first_name_gender(" ".join(words[j].text for j in rest[k:]))), 1 if len(rest) == 3 else 0)
     if not cut:
         return e
     keep = e.words[cut:]

@@ -70,6 +70,15 @@ def test_a_person_entity_drops_the_description_it_ran_into():
                                                       ("candidate", "NOUN")]), org) is org
 
 
+def test_the_place_of_a_title_is_not_part_of_the_name():
+    spec = [("said", "VERB"), ("Governor", "PROPN"), ("of", "ADP"), ("Washington", "PROPN"), ("Chris", "PROPN"),
+            ("Gregoire", "PROPN")]
+    words = _words(spec)
+    text = " ".join(t for t, _ in spec)
+    e = _name_only(text, words, Entity(text[words[1].start:], "PERSON", words[1].start, len(text), [1, 2, 3, 4, 5]))
+    assert e.text == "Chris Gregoire" and e.words == [4, 5]
+
+
 def test_a_one_word_name_after_the_is_an_organisation():
     spec = [("The", "DET"), ("Kremlin", "PROPN"), ("said", "VERB"), ("the", "DET"), ("Obama", "PROPN"),
             ("administration", "NOUN"), ("erred", "VERB")]
