@@ -500,6 +500,13 @@ def _person_in(a: Analysis, head: Word) -> Word:
             ent = next((e for e in a.entities if e.start <= w.start < e.end and e.words), None)
             if ent is not None:
                 return a.words[ent.words[-1]]
+    if head.text[:1].isupper():
+        # "said Mayor of London Sadiq Khan" with the name hung off the place: the person the title runs into
+        for e in a.entities:
+            if e.type in PERSON_TYPES and e.words and head.i < e.words[0] <= head.i + 5 \
+                    and a.words[e.words[0]].sent == head.sent \
+                    and all(a.words[j].upos in ("PROPN", "ADP", "DET") for j in range(head.i + 1, e.words[0])):
+                return a.words[e.words[-1]]
     return head
 
 

@@ -199,6 +199,8 @@ SPEAKERS = [  # (rule, passage, words of the quote, expected speaker)
                  'claim about the budget', 'Fact-checkers', id='a hyphenated speaker noun'),
     pytest.param('During questions on Wednesday, Mayor Tom Clarke defended the council\'s record whilst promising an "update" from the treasurer is coming soon.',
                  'from the treasurer', 'Tom Clarke', id='British whilst'),
+    pytest.param('The new bridge will open in May, said Mayor of Leeds Amir Haddad.',
+                 'bridge will open', 'Amir Haddad', id='a title of a place before the name'),
     pytest.param('KYIV – “We are ready,” he said.',
                  'We are ready', None, id='no antecedent but a dateline'),
 ]
