@@ -170,7 +170,7 @@ def analyse(stanza_doc, text: str, back: Sequence[int]) -> Analysis:
         entities.append(Entity(text=text[start:end], type=ent.type, start=start, end=end, words=members))
     _consistent_proper_nouns(words, sentences)
     _reporting_lemmas(words)
-    entities = [_name_only(text, words, _article_name(words, e)) for e in entities]
+    entities = [_name_only(text, words, _article_name(words, e)) for e in entities if not _only_titles(words, e)]
     entities = _titled_names(text, words, entities)
     entities = _initialled_names(text, words, entities)
     entities = _first_named(text, words, sentences, entities)
@@ -235,6 +235,17 @@ def _name_only(text: str, words: list[Word], e: Entity) -> Entity:
         words[j].ner = "O"
     start = words[keep[0]].start
     return Entity(text=text[start:e.end], type=e.type, start=start, end=e.end, words=keep)
+
+
+def _only_titles(words: list[Word], e: Entity) -> bool:
+    """A "person" that is only a title ("Mayor", "the President") names no one: the title is a description."""
+    if e.type not in ("PERSON", "PER") or not e.words or not all(
+            words[j].text.lower().rstrip(".") in TITLE_WORDS | PERSON_NOUNS or words[j].text.lower() in TITLE_WORDS
+            for j in e.words):
+        return False
+    for j in e.words:
+        words[j].ner = "O"
+    return True
 
 
 def _article_name(words: list[Word], e: Entity) -> Entity:

@@ -204,6 +204,11 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
         return span_text(a, words), None, "organization"
     if h.upos == "PROPN":
         run = propn_run(a, h)
+        if all(w.text.lower().rstrip(".") in TITLE_WORDS | ROLE_WORDS | PERSON_NOUNS and w.text.lower() not in GROUP_NOUNS
+               and "Number=Plur" not in w.feats for w in run) \
+                and not any(w.upos == "PROPN" and w not in run for w in words):  # not "CEO of the X Council Y"
+            desc = span_text(a, words)  # "the Mayor said": a capitalised title describes someone
+            return desc, desc, "description"
         _, name_words = title_strip(run)
         role = span_text(a, _whole_title(a, _role_before(words, name_words[0].start)))
         if words and words[0].lemma == "the" and not role:

@@ -222,6 +222,8 @@ SPEAKERS = [  # (rule, passage, words of the quote, expected speaker)
                  'claim about the budget', 'Fact-checkers', id='a hyphenated speaker noun'),
     pytest.param('During questions on Wednesday, Mayor Tom Clarke defended the council\'s record whilst promising an "update" from the treasurer is coming soon.',
                  'from the treasurer', 'Tom Clarke', id='British whilst'),
+    pytest.param('Mayor Amir Haddad opened the bridge on Monday.\n\nLater the Mayor said it was a good day for the city.',
+                 'good day for the city', 'Amir Haddad', id='a capitalised title alone describes someone'),
     pytest.param('KYIV – “We are ready,” he said.',
                  'We are ready', None, id='no antecedent but a dateline'),
 ]
