@@ -43,7 +43,12 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
     between = _between_quote_and_verb(a, v) or _parenthetical(a, v)
     if between is not None:
         return between, "preceding"
-    for c in v.children:
+    # two subjects ("The secretary general of CEI (…), Nunzio Galantino, has called …"): the
+    # appositive name the parse made a second subject is the speaker
+    subjects = [c for c in v.children if a.words[c].deprel.startswith("nsubj")]
+    named = [c for c in subjects if a.words[c].ner in PERSON_TYPES]
+    order = named + [c for c in v.children if c not in named] if len(subjects) > 1 else v.children
+    for c in order:
         w = a.words[c]
         if w.deprel in SUBJECT_RELS and not w.deprel.startswith("csubj") and _nominal(w) and w.i not in a.quoted:
             if w.lemma in RELATIVE_PRONOUNS and v.deprel.startswith("acl") and v.head >= 0:

@@ -100,6 +100,19 @@ def test_a_time_clause_after_a_directive_is_not_what_was_said(quotes_of):
     assert not any(t.startswith("as lawmakers") for t, _ in qs)
 
 
+def test_a_name_parsed_as_a_second_subject_is_the_speaker():
+    from quoteindex.attribution import subject_of
+    # "The head of the board, Nina Berg, said …" with both the description and the name as nsubj
+    a = _parsed("The head of the board, Nina Berg, said it.",
+                [("The", "DET", "DT", "det", 1), ("head", "NOUN", "NN", "nsubj", 9), ("of", "ADP", "IN", "case", 4),
+                 ("the", "DET", "DT", "det", 4), ("board", "NOUN", "NN", "nmod", 1), (",", "PUNCT", ",", "punct", 6),
+                 ("Nina", "PROPN", "NNP", "nsubj", 9), ("Berg", "PROPN", "NNP", "flat", 6), (",", "PUNCT", ",", "punct", 6),
+                 ("said", "VERB", "VBD", "root", -1), ("it", "PRON", "PRP", "obj", 9), (".", "PUNCT", ".", "punct", 9)],
+                entities=[(6, 7, "PERSON")])
+    w, how = subject_of(a, a.words[9])
+    assert w.text == "Nina" and how == "subject"
+
+
 def test_a_role_written_before_a_name_is_kept(quotes_of):
     qs = quotes_of("The debate was over. Former secretary of state Maria Lopez said she would win the next round.")
     q = by_text(qs, "would win")
