@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
 from .gender import first_name_gender
-from .lexicon import FRAGMENT_VERBS, ORG_NOUNS, PERSON_NOUNS, TITLE_ABBREVIATIONS, TITLE_WORDS, lemma_of_forms
+from .lexicon import FRAGMENT_VERBS, ORG_NOUNS, PERSON_NOUNS, TITLE_ABBREVIATIONS, TITLE_WORDS, is_title, lemma_of_forms
 from .ingest import Document
 
 PARAGRAPH = re.compile(r"\n[ \t\u00a0]*")
@@ -239,9 +239,7 @@ def _name_only(text: str, words: list[Word], e: Entity) -> Entity:
 
 def _only_titles(words: list[Word], e: Entity) -> bool:
     """A "person" that is only a title ("Mayor", "the President") names no one: the title is a description."""
-    if e.type not in ("PERSON", "PER") or not e.words or not all(
-            words[j].text.lower().rstrip(".") in TITLE_WORDS | PERSON_NOUNS or words[j].text.lower() in TITLE_WORDS
-            for j in e.words):
+    if e.type not in ("PERSON", "PER") or not e.words or not all(is_title(words[j].text) for j in e.words):
         return False
     for j in e.words:
         words[j].ner = "O"

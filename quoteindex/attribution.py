@@ -53,8 +53,9 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
         if w.deprel in SUBJECT_RELS and not w.deprel.startswith("csubj") and _nominal(w) and w.i not in a.quoted:
             if w.lemma in RELATIVE_PRONOUNS and v.deprel.startswith("acl") and v.head >= 0:
                 return a.words[v.head], "relative"
-            if w.deprel == "nsubj:pass" and by_agent(a, v) is not None:  # "was told by X"
-                return by_agent(a, v), "agent"
+            agent = by_agent(a, v)
+            if w.deprel == "nsubj:pass" and agent is not None:  # "was told by X"
+                return agent, "agent"
             if w.start < v.start and w.upos in ("PROPN", "NOUN", "ADJ"):
                 # "Ukrainian officials said" parsed with "officials" off the subject
                 j = w.i
@@ -63,8 +64,9 @@ def subject_of(a: Analysis, v: Word, depth: int = 0) -> tuple[Word | None, str]:
                 if j + 1 == v.i or all(x.upos in ("ADV", "AUX", "PART") for x in a.words[j + 1:v.i]):
                     w = a.words[j]
             return w, "subject"
-    if by_agent(a, v) is not None:  # "as reported by Reuters"
-        return by_agent(a, v), "agent"
+    agent = by_agent(a, v)
+    if agent is not None:  # "as reported by Reuters"
+        return agent, "agent"
     if v.upos == "NOUN" and v.text.lower() != v.lemma and v.i > 0 and a.words[v.i - 1].upos in ("PROPN", "PRON") \
             and a.words[v.i - 1].sent == v.sent and a.words[v.i - 1].i not in a.quoted:
         return a.words[v.i - 1], "preceding"  # "…,” Viguerie notes: a verb the tagger read as a plural noun

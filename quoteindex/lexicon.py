@@ -75,6 +75,12 @@ TITLE_ABBREVIATIONS = frozenset("""
 mr. mrs. ms. dr. prof. sen. rep. gov. lt. gen. col. maj. capt. sgt. cmdr. adm. rev. fr. pres. supt. det. atty. st. mt.
 """.split())
 
+def is_title(text: str) -> bool:
+    """A word that names an office or a kind of person, not a person ("Minister", "Sen.", "lawyer")."""
+    low = text.lower()
+    return low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low in PERSON_NOUNS
+
+
 FEMALE_TITLES = frozenset("mrs. mrs ms. ms miss queen princess dame lady chairwoman congresswoman spokeswoman councilwoman sister".split())
 MALE_TITLES = frozenset("mr. mr king prince sir lord chairman congressman spokesman councilman father".split())
 

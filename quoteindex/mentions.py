@@ -12,7 +12,7 @@ import re
 from .annotations import INITIAL, Analysis, Word, glued_hyphen
 from .gender import first_name_gender
 from .lexicon import (GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS, ROLE_WORDS, THING_PRONOUNS,
-                      TITLE_WORDS)
+                      is_title)
 
 
 MENTION_RELS = {"compound", "flat", "flat:name", "amod", "det", "nmod:poss", "case", "nummod", "nmod", "conj",
@@ -102,8 +102,7 @@ def title_strip(tokens: list[Word]) -> tuple[list[Word], list[Word]]:
     """
     k = 0
     for j, t in enumerate(tokens[:-1]):
-        low = t.text.lower()
-        if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low in PERSON_NOUNS:
+        if is_title(t.text):
             k = j + 1  # "Defence Minister", "Lawyer", "Star": what they are, not their name
     while k < len(tokens) - 1 and tokens[k].upos != "PROPN":
         k += 1
@@ -204,7 +203,7 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
         return span_text(a, words), None, "organization"
     if h.upos == "PROPN":
         run = propn_run(a, h)
-        if all(w.text.lower().rstrip(".") in TITLE_WORDS | ROLE_WORDS | PERSON_NOUNS and w.text.lower() not in GROUP_NOUNS
+        if all((is_title(w.text) or w.text.lower() in ROLE_WORDS) and w.text.lower() not in GROUP_NOUNS
                and "Number=Plur" not in w.feats for w in run) \
                 and not any(w.upos == "PROPN" and w not in run for w in words):  # not "CEO of the X Council Y"
             desc = span_text(a, words)  # "the Mayor said": a capitalised title describes someone
@@ -268,9 +267,7 @@ def headline_case(a: Analysis, sent: int) -> bool:
 
 def _name_lead(w: Word) -> bool:
     """A word that can open a person's name or stand before it: a title, an initial, a first name."""
-    low = w.text.lower()
-    return low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low in PERSON_NOUNS \
-        or bool(INITIAL.fullmatch(w.text)) or first_name_gender(w.text + " X") is not None
+    return is_title(w.text) or bool(INITIAL.fullmatch(w.text)) or first_name_gender(w.text + " X") is not None
 
 
 def _with_run(a: Analysis, ws: list[Word]) -> list[Word]:
