@@ -178,6 +178,15 @@ def _whole_title(a: Analysis, ws: list[Word]) -> list[Word]:
     return out
 
 
+def _title_tail(a: Analysis, w: Word) -> list[Word]:
+    """The words right after a title that would continue it: "of Leeds Sadia Karim", "Sadia Karim"."""
+    lo, hi = a.sentences[w.sent]
+    j = w.i + 1
+    if j < hi and a.words[j].text.lower() in ("of", "for"):
+        j += 1
+    return a.words[j:j + 1] if j < hi else []
+
+
 def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, str | None, str]:
     """The name inside a mention, the role as written, and the speaker type."""
     if h.lemma in PERSON_PRONOUNS or h.lemma in PLURAL_PRONOUNS or h.lemma in THING_PRONOUNS:
@@ -205,7 +214,8 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
         run = propn_run(a, h)
         if all((is_title(w.text) or w.text.lower() in ROLE_WORDS) and w.text.lower() not in GROUP_NOUNS
                and "Number=Plur" not in w.feats for w in run) \
-                and not any(w.upos == "PROPN" and w not in run for w in words):  # not "CEO of the X Council Y"
+                and not any(w.upos == "PROPN" and w not in run for w in words + _title_tail(a, run[-1])):
+            # (not "CEO of the X Council Y", nor "Mayor of Leeds Sadia Karim" with the name parsed apart)
             desc = span_text(a, words)  # "the Mayor said": a capitalised title describes someone
             return desc, desc, "description"
         _, name_words = title_strip(run)

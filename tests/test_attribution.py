@@ -177,6 +177,12 @@ def test_a_response_noun_before_a_colon_is_the_cue_not_an_earlier_sentence(quote
     assert not any(t.startswith("An aide emailed") for t, _ in qs)
 
 
+def test_a_title_followed_by_a_missed_name_is_not_someone_named_before(quotes_of):
+    qs = quotes_of("Mayor Amir Haddad opened the bridge on Monday.\n\n"
+                   "The new bridge will open in May, said Mayor of Leeds Sadia Karim.")
+    assert by_text(qs, "bridge will open").speaker != "Amir Haddad"
+
+
 def test_as_expected_reports_nobody(quotes_of):
     assert quotes_of("As expected, the company released its results on Monday.") == []
 
