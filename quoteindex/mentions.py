@@ -141,12 +141,13 @@ def _role_before(words: list[Word], name_start: int) -> list[Word]:
 
 
 _TITLE_LINKS = frozenset({"of", "to", "for", "the", "and", "on"})
+_ROLE_OR_PERSON = ROLE_WORDS | PERSON_NOUNS
 
 
 def _role_word_before(a: Analysis, first: Word) -> list[Word]:
     """'Environment Canada spokeswoman Sujata Raisinghani' parsed without its title: the role word just before."""
     j = first.i - 1
-    if j >= a.sentences[first.sent][0] and a.words[j].text.lower() in ROLE_WORDS | PERSON_NOUNS \
+    if j >= a.sentences[first.sent][0] and a.words[j].text.lower() in _ROLE_OR_PERSON \
             and a.words[j].end + 1 == first.start:
         return [a.words[j]]
     return []
@@ -162,9 +163,9 @@ def _whole_title(a: Analysis, ws: list[Word]) -> list[Word]:
     while j >= a.sentences[ws[0].sent][0]:
         w = a.words[j]
         head = out[0].text.lower()
-        if w.text.lower() in _TITLE_LINKS and (out[0].text[:1].isupper() or head in _TITLE_LINKS | ROLE_WORDS):
+        if w.text.lower() in _TITLE_LINKS and (out[0].text[:1].isupper() or head in _TITLE_LINKS or head in ROLE_WORDS):
             out.insert(0, w)
-        elif w.text.lower() in ROLE_WORDS | PERSON_NOUNS or (w.upos == "ADJ" and head not in _TITLE_LINKS):
+        elif w.text.lower() in _ROLE_OR_PERSON or (w.upos == "ADJ" and head not in _TITLE_LINKS):
             out.insert(0, w)  # "former secretary of state", "Democratic presidential nominee"
         elif w.text[:1].isupper() and not is_temporal(w) and not in_dateline(a, w) and (
                 w.upos in ("PROPN", "ADJ", "NOUN") or (w.upos == "VERB" and j > a.sentences[w.sent][0])):
@@ -180,7 +181,7 @@ def _whole_title(a: Analysis, ws: list[Word]) -> list[Word]:
 
 def _title_tail(a: Analysis, w: Word) -> list[Word]:
     """The words right after a title that would continue it: "of Leeds Sadia Karim", "Sadia Karim"."""
-    lo, hi = a.sentences[w.sent]
+    hi = a.sentences[w.sent][1]
     j = w.i + 1
     if j < hi and a.words[j].text.lower() in ("of", "for"):
         j += 1
