@@ -146,6 +146,7 @@ def eval_(
     as_json: bool = typer.Option(False, "--json", help="Print the scorer's JSON."),
     min_confidence: float = typer.Option(
         MIN_CONFIDENCE, "--min-confidence", help="Score only quotes at or above this confidence, as `export` does."),
+    ablate: bool = typer.Option(False, "--ablate", help="Also print each rule's contribution (scores with it switched off)."),
 ) -> None:
     """Run the extractor on a gold set and print the scorer's numbers."""
     import tempfile
@@ -155,12 +156,20 @@ def eval_(
     with reported():
         docs_dir = docs or gold.parent / "docs"
         out = pred or Path(tempfile.mkdtemp()) / "pred.jsonl"
-        evaluate.predict(docs_dir, out, models=models, min_confidence=min_confidence)
+        evaluate.find_scorer(gold, scorer)
+        analysed = evaluate.analyse_docs(docs_dir, models=models)
+        evaluate.predict_analysed(analysed, out, min_confidence=min_confidence)
         typer.echo(evaluate.score(gold, out, scorer=scorer, as_json=as_json))
         if not as_json:
             typer.echo("Attribution by how the gold mention names the speaker:")
             for kind, r in evaluate.by_mention(gold, out, scorer=scorer).items():
                 typer.echo(f"  {kind:<12} gold {r['gold']:>4}  matched {r['matched']:>4}  accuracy {r['accuracy']:.3f}")
+        if ablate:
+            typer.echo("Rule ablation (attribution accuracy and end-to-end F1 lost when the rule is off):")
+            typer.echo(f"  {'rule':<28} {'quotes':>6} {'attribution':>11} {'Δ':>7} {'end-to-end':>10} {'Δ':>7}")
+            for r in evaluate.ablate(gold, analysed, scorer=scorer, min_confidence=min_confidence):
+                typer.echo(f"  {r['rule']:<28} {r['fired']:>6} {r['attribution']:>11.3f} {r['delta_attribution']:>+7.3f}"
+                           f" {r['end_to_end']:>10.3f} {r['delta_end_to_end']:>+7.3f}")
 
 
 @models_app.callback()

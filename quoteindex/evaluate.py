@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import subprocess
@@ -9,8 +10,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import export, extract
+from . import export, store
+from .annotations import Analysis, annotate
+from .candidates import disabled_rules, rule_table
 from .errors import QuoteindexError
+from .extract import quote_records
+from .ingest import Document, read_inputs
+from .speakers import SpeakerIndex
 
 
 def find_scorer(gold: Path, scorer: Path | None = None) -> Path:
@@ -22,15 +28,92 @@ def find_scorer(gold: Path, scorer: Path | None = None) -> Path:
     raise QuoteindexError(f"no score.py found near {gold}; pass --scorer PATH")
 
 
-def predict(docs_dir: Path, out: Path, *, models: str | None = None, nlp=None, db_path: Path | None = None,
+def analyse_docs(docs_dir: Path, *, models: str | None = None, nlp=None) -> list[tuple[Document, Analysis]]:
+    """Run Stanza once over a gold set's documents (so that rule variants can be compared on one analysis)."""
+    if not docs_dir.is_dir():
+        raise QuoteindexError(f"no documents folder at {docs_dir}; pass the gold set's docs/ folder")
+    if nlp is None:
+        from .models import load_pipeline
+        nlp = load_pipeline(models)
+    docs = [d for d in read_inputs([docs_dir]) if isinstance(d, Document)]
+    return list(annotate(nlp, docs))
+
+
+def predict_analysed(analysed: list[tuple[Document, Analysis]], out: Path, *,
+                     disabled: frozenset[str] = frozenset(), min_confidence: float = export.MIN_CONFIDENCE) -> int:
+    """Extract quotes from analysed documents (rules in `disabled` switched off) and write the JSON-lines export."""
+    token = disabled_rules.set(disabled)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            db_file = Path(tmp) / "eval.db"
+            db = store.connect(db_file)
+            store.ensure_schema(db)
+            index = SpeakerIndex()
+            for doc, a in analysed:
+                # rules may add entities they find: each variant starts from the analysis as built
+                store.save_document(db, doc, quote_records(doc, copy.deepcopy(a)), index)
+            db.conn.close()
+            rows = list(export.records(db_file, min_confidence=min_confidence))
+            with open(out, "w", encoding="utf-8") as fh:
+                return export.write(rows, fh, "jsonl")
+    finally:
+        disabled_rules.reset(token)
+
+
+def predict(docs_dir: Path, out: Path, *, models: str | None = None, nlp=None,
             min_confidence: float = export.MIN_CONFIDENCE) -> int:
-    """Extract `docs_dir` into a fresh database and write its JSON-lines export to `out`."""
+    """Extract `docs_dir` and write its JSON-lines export to `out`."""
+    return predict_analysed(analyse_docs(docs_dir, models=models, nlp=nlp), out, min_confidence=min_confidence)
+
+
+def ablate(gold: Path, analysed: list[tuple[Document, Analysis]], *, scorer: Path | None = None,
+           min_confidence: float = export.MIN_CONFIDENCE) -> list[dict]:
+    """Each rule's contribution: attribution accuracy and end-to-end F1 with all rules, and with each one off.
+
+    Rows: {"rule", "doc", "attribution", "end_to_end", "delta_attribution", "delta_end_to_end", "fired"};
+    the first row ("all rules") is the reference.
+    """
+    rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
-        db = db_path or Path(tmp) / "eval.db"
-        extract.run([docs_dir], db, nlp=nlp, models=models)
-        rows = list(export.records(db, min_confidence=min_confidence))
-        with open(out, "w", encoding="utf-8") as fh:
-            return export.write(rows, fh, "jsonl")
+        def run(disabled: frozenset[str]) -> tuple[float, float, list[dict]]:
+            out = Path(tmp) / "pred.jsonl"
+            predict_analysed(analysed, out, disabled=disabled, min_confidence=min_confidence)
+            res = json.loads(score(gold, out, scorer=scorer, as_json=True))["all"]
+            preds = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+            return res["attribution"]["accuracy"] or 0.0, res["end_to_end"]["f1"] or 0.0, preds
+
+        base_att, base_e2e, _ = run(frozenset())
+        fired = _fired_rules(analysed)
+        rows.append({"rule": "(all rules)", "doc": "", "attribution": base_att, "end_to_end": base_e2e,
+                     "delta_attribution": 0.0, "delta_end_to_end": 0.0, "fired": fired.get("", 0)})
+        for rule_id, doc in rule_ids():
+            if not fired.get(rule_id):
+                rows.append({"rule": rule_id, "doc": doc, "attribution": base_att, "end_to_end": base_e2e,
+                             "delta_attribution": 0.0, "delta_end_to_end": 0.0, "fired": 0})
+                continue
+            att, e2e, _ = run(frozenset({rule_id}))
+            rows.append({"rule": rule_id, "doc": doc, "attribution": att, "end_to_end": e2e,
+                         "delta_attribution": base_att - att, "delta_end_to_end": base_e2e - e2e,
+                         "fired": fired[rule_id]})
+    return rows
+
+
+def rule_ids() -> list[tuple[str, str]]:
+    """Every named speaker and resolution rule: (id, what it handles)."""
+    from .attribution import RESOLUTION_RULES
+    return [(rid, doc) for rid, _, doc in rule_table()] + list(RESOLUTION_RULES.items())
+
+
+def _fired_rules(analysed: list[tuple[Document, Analysis]]) -> dict[str, int]:
+    """How many quotes each rule decided (from their evidence), with every rule on."""
+    fired: dict[str, int] = {}
+    for doc, a in analysed:
+        for rec in quote_records(doc, copy.deepcopy(a)):
+            fired[""] = fired.get("", 0) + 1  # every quote, for the reference row
+            for part in (rec["evidence"] or "").split(";"):
+                rid = part.split(":", 1)[1] if part.startswith("speaker:") else part
+                fired[rid] = fired.get(rid, 0) + 1
+    return fired
 
 
 def score(gold: Path, pred: Path, *, scorer: Path | None = None, as_json: bool = False,

@@ -101,7 +101,7 @@ def test_a_time_clause_after_a_directive_is_not_what_was_said(quotes_of):
 
 
 def test_a_name_parsed_as_a_second_subject_is_the_speaker():
-    from quoteindex.attribution import subject_of
+    from quoteindex.candidates import choose
     # "The head of the board, Nina Berg, said …" with both the description and the name as nsubj
     a = _parsed("The head of the board, Nina Berg, said it.",
                 [("The", "DET", "DT", "det", 1), ("head", "NOUN", "NN", "nsubj", 9), ("of", "ADP", "IN", "case", 4),
@@ -109,8 +109,8 @@ def test_a_name_parsed_as_a_second_subject_is_the_speaker():
                  ("Nina", "PROPN", "NNP", "nsubj", 9), ("Berg", "PROPN", "NNP", "flat", 6), (",", "PUNCT", ",", "punct", 6),
                  ("said", "VERB", "VBD", "root", -1), ("it", "PRON", "PRP", "obj", 9), (".", "PUNCT", ".", "punct", 9)],
                 entities=[(6, 7, "PERSON")])
-    w, how = subject_of(a, a.words[9])
-    assert w.text == "Nina" and how == "subject"
+    best = choose(a, a.words[9])
+    assert best.word.text == "Nina" and best.rule == "subject"
 
 
 def test_a_role_written_before_a_name_is_kept(quotes_of):
@@ -157,7 +157,7 @@ def test_a_closing_participle_does_not_report_the_clause_before_it():
 
 
 def test_an_inverted_title_takes_the_person_it_runs_into():
-    from quoteindex.attribution import _person_in
+    from quoteindex.candidates import _person_in
     # "said Mayor of London Sadiq Khan" parsed with the name hung off the place
     a = _parsed("It is over, said Mayor of London Sadiq Khan.",
                 [("It", "PRON", "PRP", "nsubj", 2), ("is", "AUX", "VBZ", "cop", 2), ("over", "ADV", "RB", "root", -1),
