@@ -49,6 +49,12 @@ def _in_marks(w: Word, spans: list[MarkedSpan]) -> bool:
     return any(s.open_at <= w.start and w.end <= s.close_at for s in spans)
 
 
+def title_cased(a: Analysis, w: Word) -> bool:
+    """A capitalised word inside its sentence: a name or a headline's Title Case ("the United States",
+    "Orbán Tells Trump …"), so never a cue, whatever the tagger made of it."""
+    return w.text[:1].isupper() and w.i > a.sentences[w.sent][0]
+
+
 def is_cue_verb(w: Word, lexicon=REPORTING_VERBS) -> bool:
     """A reporting verb, also when the tagger mistook it for a noun after a quote ("…,” Viguerie concludes)."""
     if w.text.lower() == "according" or w.lemma == "accord":
@@ -302,7 +308,7 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
             if q:
                 found.append(q)
             continue
-        if not (v.upos in ("VERB",) and v.lemma in REPORTING_VERBS):
+        if not (v.upos in ("VERB",) and v.lemma in REPORTING_VERBS) or title_cased(a, v):
             continue
         if any(a.words[c].lemma in ("not", "never") and a.words[c].deprel == "advmod" for c in v.children):
             continue  # "did not confirm whether …": a report of nothing said
@@ -447,7 +453,8 @@ def _verb_candidates(a: Analysis, span: MarkedSpan, marked: list[MarkedSpan], le
             continue
         if w.i in a.quoted:
             continue
-        if not (is_cue_verb(w, lexicon) or w.lemma in REPORTING_NOUNS and w.upos == "NOUN" or _puts_it(a, w)):
+        if not (is_cue_verb(w, lexicon) or w.lemma in REPORTING_NOUNS and w.upos == "NOUN" or _puts_it(a, w)) \
+                or title_cased(a, w):
             continue
         if re.search(r"(^|\W)so[- ]$", a.text[max(0, w.start - 4):w.start].lower()):
             continue  # "a so-called “buffer zone”" marks a term, not a quotation
