@@ -482,6 +482,23 @@ def _verb_candidates(a: Analysis, span: MarkedSpan, marked: list[MarkedSpan], le
     return out
 
 
+def colon_lead(a: Analysis, m: MarkedSpan) -> Word | None:
+    """'Smith agreed: “It’s a different job altogether.”': the verb of a clause that leads into a quotation
+    with a colon, when its subject is named; the quotation is that subject's, whatever the verb."""
+    if not a.text[max(0, m.open_at - 3):m.open_at].rstrip().endswith(":"):
+        return None
+    colon = a.word_at(a.text.rindex(":", 0, m.open_at))
+    if colon is None or colon.i in a.quoted:
+        return None
+    root = next((w for w in a.sentence_words(colon.sent) if w.deprel == "root"), None)
+    if root is None or root.i in a.quoted or root.start > colon.start or root.upos not in ("VERB", "AUX", "ADJ", "NOUN"):
+        return None
+    subject = next((a.words[c] for c in root.children if a.words[c].deprel == "nsubj"), None)
+    if subject is None or subject.i in a.quoted or subject.upos not in ("PROPN", "PRON", "NOUN"):
+        return None
+    return root
+
+
 def direct_quotes(a: Analysis, marked: list[MarkedSpan], taken: list[tuple[int, int]]) -> list[Quote]:
     """Quotations in marks that no reported clause has claimed, with the nearest cue."""
     quotes = []
@@ -499,7 +516,10 @@ def direct_quotes(a: Analysis, marked: list[MarkedSpan], taken: list[tuple[int, 
         q.fragment = n_words <= 5 and not _sentence_like(a, m)
         q.title = n_words <= 6 and _title_case(inner)
         cands = _verb_candidates(a, m, marked, FRAGMENT_VERBS if q.fragment else REPORTING_VERBS | FRAGMENT_VERBS)
-        if cands and cands[0][0] < 250:
+        lead = None if q.fragment else colon_lead(a, m)
+        if lead is not None and not (cands and cands[0][0] < 250 and cands[0][1].sent == lead.sent):
+            q.cue, q.cue_text, q.evidence = lead.i, lead.text, "cue:colon-lead"
+        elif cands and cands[0][0] < 250:
             _, w, side = cands[0]
             q.cue, q.cue_text = w.i, ("according to" if w.text.lower() == "according" else w.text)
             q.evidence = f"cue:{side}"
