@@ -296,6 +296,14 @@ def inverted_subject(a: Analysis, v: Word, depth: int) -> Word | None:
     run = nominal_run(a, nxt, +1)
     if run and any(w.upos in ("PROPN", "NOUN") for w in run):
         return [w for w in run if w.upos in ("PROPN", "NOUN")][-1]
+    # '“…,” said Will Tjernlund': a capitalised run after the cue is a name, whatever the tagger made of "Will"
+    caps = []
+    for w in a.words[nxt:nxt + 4]:
+        if w.sent != v.sent or not w.text[:1].isupper() or w.i in a.quoted:
+            break
+        caps.append(w)
+    if len(caps) >= 2 and caps[-1].upos == "PROPN":
+        return caps[-1]
     return None
 
 
@@ -565,7 +573,7 @@ def candidates(a: Analysis, v: Word, depth: int = 0) -> Iterator[Candidate]:
         if r.id in off:
             continue
         w = r.fn(a, v, depth)
-        if w is not None:
+        if w is not None and w.i not in a.quoted:  # words inside quotation marks are what was said
             yield Candidate(speaker_head(a, w), r.id, r.prior, w)
 
 

@@ -1,0 +1,118 @@
+"""Each speaker rule on a hand-built parse: the speaker it proposes wins, and its id is the evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from parses import parse
+from quoteindex.attribution import extract
+from quoteindex.candidates import RULES, choose, disabled_rules, rule_table
+from quoteindex.marks import find_marked_spans
+
+# (rule id, tokens 'text/UPOS/deprel/head[/lemma[/xpos]]', entities, index of the cue, expected speaker word)
+CASES = [
+    ("closing-mark-name",
+     "“/PUNCT/punct/2 We/PRON/nsubj/2 won/VERB/ccomp/6/win ,/PUNCT/punct/2 ”/PUNCT/punct/2 Berg/PROPN/nsubj/6 "
+     "told/VERB/root/-1/tell reporters/NOUN/obj/6/reporter/NNS ./PUNCT/punct/6", ((5, 5, "PERSON"),), 6, "Berg"),
+    ("parenthetical",
+     "The/DET/det/1 plan/NOUN/nsubj/7 ,/PUNCT/punct/4 she/PRON/nsubj/4 said/VERB/parataxis/7/say ,/PUNCT/punct/4 "
+     "is/AUX/cop/7/be dead/ADJ/root/-1 ./PUNCT/punct/7", (), 4, "she"),
+    ("relative-subject",
+     "The/DET/det/1 official/NOUN/nsubj/5 who/PRON/nsubj/3 said/VERB/acl:relcl/1/say it/PRON/obj/3 "
+     "left/VERB/root/-1/leave ./PUNCT/punct/5", (), 3, "official"),
+    ("passive-agent",
+     "The/DET/det/1 deal/NOUN/nsubj:pass/3 was/AUX/aux:pass/3/be announced/VERB/root/-1/announce/VBN "
+     "by/ADP/case/5 Reuters/PROPN/obl:agent/3 ./PUNCT/punct/3", ((5, 5, "ORG"),), 3, "Reuters"),
+    ("subject",
+     "Ukrainian/ADJ/amod/1 officials/NOUN/nsubj/2/official/NNS said/VERB/root/-1/say it/PRON/nsubj/4 "
+     "failed/VERB/ccomp/2/fail ./PUNCT/punct/2", (), 2, "officials"),
+    ("noun-tagged-verb",
+     "The/DET/det/1 cost/NOUN/nsubj/3 is/AUX/cop/3/be high/ADJ/root/-1 ,/PUNCT/punct/6 Viguerie/PROPN/compound/6 "
+     "notes/NOUN/parataxis/3/note/NNS ./PUNCT/punct/3", ((5, 5, "PERSON"),), 6, "Viguerie"),
+    ("statement-author",
+     "Lena/PROPN/nmod:poss/2 ’s/PART/case/0 statement/NOUN/nsubj/3 blamed/VERB/root/-1/blame "
+     "rivals/NOUN/obj/3/rival/NNS ./PUNCT/punct/3", ((0, 0, "PERSON"),), 2, "Lena"),
+    ("relative-antecedent",
+     "Sen./PROPN/compound/1 Ray/PROPN/nsubj/4 ,/PUNCT/punct/3 who/PRON/nsubj/1 backs/VERB/acl:relcl/1/back "
+     "Lee/PROPN/obj/4 ,/PUNCT/punct/7 said/VERB/root/-1/say it/PRON/nsubj/9 ended/VERB/ccomp/7/end ./PUNCT/punct/7",
+     ((1, 1, "PERSON"), (5, 5, "PERSON")), 7, "Ray"),
+    ("preverbal",
+     "Steve/PROPN/obl/8 Coll/PROPN/flat/0 ,/PUNCT/punct/4 the/DET/det/4 dean/NOUN/appos/0 ,/PUNCT/punct/4 "
+     "then/ADV/advmod/8 simply/ADV/advmod/8 replied/VERB/root/-1/reply ./PUNCT/punct/8", ((0, 1, "PERSON"),), 8, "Steve"),
+    ("inverted-subject",
+     "“/PUNCT/punct/2 We/PRON/nsubj/2 won/VERB/root/-1/win ,/PUNCT/punct/2 ”/PUNCT/punct/2 said/VERB/parataxis/2/say "
+     "Will/AUX/aux/5/will Tjernlund/PROPN/ccomp/5 ./PUNCT/punct/2", (), 5, "Tjernlund"),
+    ("inverted-dependent",
+     "“/PUNCT/punct/2 We/PRON/nsubj/2 won/VERB/root/-1/win ,/PUNCT/punct/2 ”/PUNCT/punct/2 said/VERB/parataxis/2/say "
+     "quietly/ADV/advmod/5 and/CCONJ/cc/8 firmly/ADV/conj/6 the/DET/det/10 mayor/NOUN/obj/5 ./PUNCT/punct/2",
+     (), 5, "mayor"),
+    ("participle-chain",
+     "men/NOUN/root/-1/man/NNS holding/VERB/acl/0/hold flags/NOUN/obj/1/flag/NNS ,/PUNCT/punct/4 "
+     "chanting/VERB/conj/1/chant “/PUNCT/punct/6 Glory/NOUN/obj/4 ”/PUNCT/punct/6", (), 4, "men"),
+    ("name-before-clause-verb",
+     "It/PRON/nsubj/1 came/VERB/root/-1/come after/SCONJ/mark/4 Trump/PROPN/obl/1 said/VERB/advcl/1/say "
+     "it/PRON/nsubj/6 failed/VERB/ccomp/4/fail ./PUNCT/punct/1", ((3, 3, "PERSON"),), 4, "Trump"),
+    ("describing-participle",
+     "They/PRON/nsubj/1 issued/VERB/root/-1/issue a/DET/det/3 statement/NOUN/obj/1 saying/VERB/acl/3/say "
+     "it/PRON/nsubj/6 failed/VERB/ccomp/4/fail ./PUNCT/punct/1", (), 4, "statement"),
+    ("shared-subject",
+     "Lee/PROPN/nsubj/1 thanked/VERB/root/-1/thank them/PRON/obj/1 ,/PUNCT/punct/4 saying/VERB/advcl/1/say "
+     "it/PRON/nsubj/6 mattered/VERB/ccomp/4/matter ./PUNCT/punct/1", ((0, 0, "PERSON"),), 4, "Lee"),
+    ("left-nominal",
+     "Then/ADV/advmod/2 Sanders/PROPN/compound/4 said/VERB/root/-1/say it/PRON/nsubj/4 failed/VERB/ccomp/2/fail "
+     "./PUNCT/punct/2", ((1, 1, "PERSON"),), 2, "Sanders"),
+]
+
+
+@pytest.mark.parametrize("rule_id,spec,entities,cue,speaker", CASES, ids=[c[0] for c in CASES])
+def test_each_rule_proposes_its_speaker(rule_id, spec, entities, cue, speaker):
+    a = parse(spec, entities)
+    a.quoted = {w.i for w in a.words if any(m.open_at <= w.start and w.end <= m.close_at
+                                            for m in find_marked_spans(a.text))}
+    best = choose(a, a.words[cue])
+    assert best is not None and best.rule == rule_id and best.word.text == speaker, \
+        (best and (best.rule, best.word.text), a.text)
+
+
+def test_every_rule_has_an_id_used_once_a_docstring_example_and_a_test():
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
+    tested = {c[0] for c in CASES}
+    for rule_id, _, doc in rule_table():
+        assert doc, rule_id
+        # 'after-closing-mark' and 'after-cue' are covered through the whole extractor below
+        assert rule_id in tested or rule_id in ("after-closing-mark", "after-cue"), rule_id
+
+
+def test_switching_a_rule_off_lets_the_next_candidate_win():
+    a = parse(CASES[0][1], CASES[0][2])
+    a.quoted = {1, 2, 3}
+    token = disabled_rules.set(frozenset({"closing-mark-name"}))
+    try:
+        best = choose(a, a.words[6])
+    finally:
+        disabled_rules.reset(token)
+    assert best.rule == "subject" and best.word.text == "Berg"
+
+
+def test_the_winning_rule_is_written_into_the_quote_evidence():
+    a = parse("“/PUNCT/punct/2 We/PRON/nsubj/2 won/VERB/ccomp/6/win the/DET/det/4 cup/NOUN/obj/2 ,/PUNCT/punct/2 "
+              "”/PUNCT/punct/2 Anna/PROPN/nsubj/6 said/VERB/root/-1/say ./PUNCT/punct/6",
+              ((5, 5, "PERSON"),))
+    quotes = extract(a)
+    assert quotes and quotes[0].speaker == "Anna"
+    assert "speaker:closing-mark-name" in quotes[0].evidence.split(";")
+
+
+def test_a_clause_leading_into_a_quotation_with_a_colon_cues_it():
+    a = parse("Smith/PROPN/nsubj/1 agreed/VERB/root/-1/agree :/PUNCT/punct/1 “/PUNCT/punct/6 It/PRON/nsubj/6 "
+              "is/AUX/cop/6/be hard/ADJ/parataxis/1 ./PUNCT/punct/6 ”/PUNCT/punct/6", ((0, 0, "PERSON"),))
+    q = next(q for q in extract(a) if "hard" in a.text[q.start:q.end])
+    assert q.cue_text == "agreed" and "cue:colon-lead" in q.evidence and q.speaker == "Smith"
+
+
+def test_title_case_words_are_never_cues():
+    a = parse("Orbán/PROPN/nsubj/1 Tells/VERB/root/-1/tell Trump/PROPN/obj/1 ‘/PUNCT/punct/5 It/PRON/nsubj/5 "
+              "Would/AUX/aux/6/would Take/VERB/ccomp/1/take a/DET/det/8 Miracle/NOUN/obj/6 ’/PUNCT/punct/6",
+              ((0, 0, "PERSON"), (2, 2, "PERSON")))
+    assert all(q.cue_text != "Tells" for q in extract(a))
