@@ -110,6 +110,7 @@ RESOLUTION_RULES = {
     "coref:possessor": "'the former vice president's spokeswoman': the possessor resolved, then the noun",
     "coref:organisation": "'The daily said …': the organisation named just before",
     "coref:description": "'the minister said': the person the article described that way",
+    "indefinite-is-new": "'an agency spokesman said': an indefinite description is someone new, not a person named before",
 }
 
 
@@ -192,7 +193,9 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
             return
     if kind == "description":
         # "the minister", "the Republican": the last person whose role or party fits
-        target = description_referent(ds, head, last) if enabled("coref:description") else None
+        # "an agency spokesman", "one mother": an indefinite description brings in someone new
+        indefinite = bool(words) and words[0].lemma in ("a", "an", "one", "another") and enabled("indefinite-is-new")
+        target = description_referent(ds, head, last) if enabled("coref:description") and not indefinite else None
         if target:
             q.speaker, q.speaker_type, q.role = target, "person", ds.roles.get(target) or role
             q.evidence += ";coref:description"

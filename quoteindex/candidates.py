@@ -151,9 +151,11 @@ def closing_mark_name(a: Analysis, v: Word, depth: int) -> Word | None:
         return None
     if span[0].upos == "PRON" and span[0].text.lower() in PERSON_PRONOUNS.keys() | PLURAL_PRONOUNS | THING_PRONOUNS:
         return span[0]
-    run = []
-    lead = [w for w in span if not (w.upos == "PUNCT" and not run)]
-    for w in lead:
+    run: list[Word] = []
+    k = next((k for k, w in enumerate(span) if w.upos != "PUNCT"), len(span))
+    for w in span[k:]:
+        if w.text in (",", "(", "—"):
+            break  # 'Jessica Caldwell, Edmunds' executive director …,': the name is the first phrase
         if w.upos in ("PROPN", "NOUN", "ADJ", "DET", "PART", "NUM") or w.text in (".",):
             run.append(w)
         else:

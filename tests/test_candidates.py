@@ -116,3 +116,32 @@ def test_title_case_words_are_never_cues():
               "Would/AUX/aux/6/would Take/VERB/ccomp/1/take a/DET/det/8 Miracle/NOUN/obj/6 ’/PUNCT/punct/6",
               ((0, 0, "PERSON"), (2, 2, "PERSON")))
     assert all(q.cue_text != "Tells" for q in extract(a))
+
+
+def test_the_name_after_a_closing_mark_is_the_first_phrase_not_the_aside():
+    # '“We won,” Ana Berg, Acme’s chief, told reporters.': not Acme
+    a = parse("“/PUNCT/punct/2 We/PRON/nsubj/2 won/VERB/ccomp/12/win ,/PUNCT/punct/2 ”/PUNCT/punct/2 "
+              "Ana/PROPN/nsubj/12 Berg/PROPN/flat/5 ,/PUNCT/punct/10 Acme/PROPN/nmod:poss/10 ’s/PART/case/8 "
+              "chief/NOUN/appos/5 ,/PUNCT/punct/10 told/VERB/root/-1/tell reporters/NOUN/obj/12/reporter/NNS "
+              "./PUNCT/punct/12", ((5, 6, "PERSON"), (8, 8, "ORG")))
+    a.quoted = {1, 2, 3}
+    best = choose(a, a.words[12])
+    assert best.rule == "closing-mark-name" and best.word.text in ("Ana", "Berg")
+
+
+def test_an_indefinite_description_is_someone_new():
+    # 'Spokesman Tom Lee left. An agency spokesman said it failed badly.': not Tom Lee
+    a = parse("Spokesman/NOUN/compound/1 Tom/PROPN/nsubj/3 Lee/PROPN/flat/1 left/VERB/root/-1/leave ./PUNCT/punct/3 "
+              "An/DET/det/7/a agency/NOUN/compound/7 spokesman/NOUN/nsubj/8 said/VERB/root/-1/say it/PRON/nsubj/10 "
+              "failed/VERB/ccomp/8/fail badly/ADV/advmod/10 ./PUNCT/punct/8", ((1, 2, "PERSON"),))
+    q = next(q for q in extract(a) if "failed" in a.text[q.start:q.end])
+    assert q.speaker_mention == "An agency spokesman" and q.speaker != "Tom Lee"
+    token = disabled_rules.set(frozenset({"indefinite-is-new"}))
+    try:
+        a2 = parse("Spokesman/NOUN/compound/1 Tom/PROPN/nsubj/3 Lee/PROPN/flat/1 left/VERB/root/-1/leave "
+                   "./PUNCT/punct/3 An/DET/det/7/a agency/NOUN/compound/7 spokesman/NOUN/nsubj/8 said/VERB/root/-1/say "
+                   "it/PRON/nsubj/10 failed/VERB/ccomp/8/fail badly/ADV/advmod/10 ./PUNCT/punct/8", ((1, 2, "PERSON"),))
+        q2 = next(q for q in extract(a2) if "failed" in a2.text[q.start:q.end])
+    finally:
+        disabled_rules.reset(token)
+    assert q2.speaker == "Tom Lee"  # what the rule prevents
