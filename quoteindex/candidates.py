@@ -18,6 +18,7 @@ import contextvars
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from . import kinds
 from .annotations import Analysis, Entity, Word
 from .gender import first_name_gender
 from .lexicon import (GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS, RELATIVE_PRONOUNS,
@@ -579,10 +580,43 @@ def candidates(a: Analysis, v: Word, depth: int = 0) -> Iterator[Candidate]:
             yield Candidate(speaker_head(a, w), r.id, r.prior, w)
 
 
+#: How much less an abstraction or an event is trusted as a speaker than a person or an organisation:
+#: it speaks only when nothing else is proposed ("the investigation found" yes; "climate change" no).
+ABSTRACT_PENALTY = 50.0
+
+
+def speaker_kind(a: Analysis, w: Word) -> str:
+    """'speaker' (a person, a group, an organisation, a document, a place as subject: "Russia said"),
+    'abstract' (an idea or an event, which speaks only as a source: "the investigation found"), or
+    'thing' (a time, an amount, an object: "earlier", "2,095 metric tons", "the special aircraft").
+
+    The entity tagger settles names; a common noun's kind is learned from GUM's typed mentions (`kinds`)."""
+    if w.upos == "PRON":
+        return "speaker" if w.lemma not in ("which", "that", "what") else "thing"  # "it": by what it refers to
+    if is_temporal(w):
+        return "thing"
+    if w.ner in PERSON_TYPES or w.ner in ("ORG", "NORP"):
+        return "speaker"
+    if w.ner == "GPE":
+        return "speaker" if w.deprel.startswith("nsubj") else "thing"
+    if w.upos == "PROPN" and w.text[:1].isupper():
+        return "speaker"  # a name the tagger left untyped ("Tjernlund", "Bloomberg")
+    if kinds.can_speak(w, as_subject=w.deprel.startswith("nsubj")):
+        return "speaker"
+    return "abstract" if kinds.kind_of(w)[0] in ("abstract", "event") else "thing"
+
+
 def choose(a: Analysis, v: Word, depth: int = 0) -> Candidate | None:
-    """The best candidate for cue `v`: the highest score among those that can speak."""
+    """The best candidate for cue `v`: things never speak, abstractions only when nothing else is proposed."""
     best = None
+    check = enabled("can-speak")
     for c in candidates(a, v, depth):
+        if check:
+            kind = speaker_kind(a, c.word)
+            if kind == "thing":
+                continue
+            if kind == "abstract":
+                c = Candidate(c.word, c.rule, c.score - ABSTRACT_PENALTY, c.proposed)
         if best is None or c.score > best.score:
             best = c
     return best

@@ -31,6 +31,8 @@ class DocumentSpeakers:
         for e in a.entities:
             if e.type in PERSON_TYPES and not (e.words and e.words[0] in a.quoted):
                 name, name_words = person_name(a, e)
+                if name_words and sentence_adverb(a, name_words):
+                    continue
                 if name and " " not in name and (headline_case(a, a.words[e.words[0]].sent)
                                                  or name.lower().rstrip(".") in TITLE_WORDS | ROLE_WORDS | PERSON_NOUNS):
                     continue  # "Christian Speaker Just Shared …", "the General": a title, not a name
@@ -53,6 +55,8 @@ class DocumentSpeakers:
                 continue
             if all(x.text.isupper() and len(x.text) > 2 for x in name_words) or in_dateline(a, name_words[0]):
                 continue  # "KYIV –", "WASHINGTON (AP) —": places heading the story
+            if sentence_adverb(a, name_words):
+                continue
             name = a.text[name_words[0].start:name_words[-1].end]
             reporting = any(x.deprel.startswith("nsubj") and x.head >= 0 and a.words[x.head].lemma in REPORTING_VERBS
                             for x in name_words)
@@ -211,6 +215,19 @@ class DocumentSpeakers:
         if last_speaker and (gender is None or self.gender.get(last_speaker[0]) in (None, gender)):
             return last_speaker[0]
         return None
+
+
+def sentence_adverb(a: Analysis, ws: list[Word]) -> bool:
+    """'Meanwhile, Ukraine's President …': one untyped capitalised word opening its sentence and set off
+    by a comma is a sentence adverb the tagger took for a name, not a person."""
+    w = ws[0] if len(ws) == 1 else None
+    if w is None or w.i != a.sentences[w.sent][0] or w.i + 1 >= len(a.words) or a.words[w.i + 1].text != ",":
+        return False
+    if w.ner == "O":
+        return True
+    # tagged as a person ("Meanwhile" PERSON): only when the sentence names its own subject after the comma
+    lo, hi = a.sentences[w.sent]
+    return any(x.ner in PERSON_TYPES and x.deprel.startswith(("nsubj", "flat")) for x in a.words[w.i + 2:hi])
 
 
 _NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"

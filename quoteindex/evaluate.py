@@ -116,13 +116,19 @@ def _fired_rules(analysed: list[tuple[Document, Analysis]]) -> dict[str, int]:
     return fired
 
 
+def aliases_beside(gold: Path) -> Path | None:
+    """The alias groups a gold set keeps beside it for `score.py --aliases` (seeds: same_speaker.json,
+    news-dev: aliases.json), if any."""
+    return next((p for p in (gold.parent / "same_speaker.json", gold.parent / "aliases.json") if p.is_file()), None)
+
+
 def score(gold: Path, pred: Path, *, scorer: Path | None = None, as_json: bool = False,
           aliases: Path | None = None) -> str:
     """Run score.py with the flags the eval README asks for; returns its output."""
     script = find_scorer(gold, scorer)
     cmd = [sys.executable, str(script), "--gold", str(gold), "--pred", str(pred), "--suffix-aware"]
-    aliases = aliases or gold.parent / "same_speaker.json"
-    if aliases.is_file():
+    aliases = aliases or aliases_beside(gold)
+    if aliases is not None and aliases.is_file():
         cmd += ["--aliases", str(aliases)]
     if as_json:
         cmd.append("--json")
@@ -159,11 +165,10 @@ def by_mention(gold: Path, pred: Path, *, scorer: Path | None = None) -> dict[st
             part = [r for r in rows if mention_kind(r) == kind]
             if not part:
                 continue
-            sliced = Path(tmp) / gold.name  # same name, so aliases beside the gold set are not needed
+            sliced = Path(tmp) / gold.name
             sliced.write_text("".join(json.dumps(r) + "\n" for r in part), encoding="utf-8")
-            aliases = gold.parent / "same_speaker.json"
             res = json.loads(score(sliced, pred, scorer=scorer or find_scorer(gold), as_json=True,
-                                   aliases=aliases if aliases.is_file() else None))
+                                   aliases=aliases_beside(gold)))
             att = res["all"]["attribution"]
             out[kind] = {"gold": len(part), "matched": att["scored_pairs"], "accuracy": att["accuracy"]}
     return out

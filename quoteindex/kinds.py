@@ -20,7 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .lexicon import GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS, TITLE_WORDS
+from .lexicon import DOCUMENT_NOUNS, GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS, SPEAKING_PRONOUNS, TITLE_WORDS
 from .models import bundled_dir
 
 MODEL_FILE = "speaker_kinds.npz"
@@ -209,25 +209,6 @@ def kind_of(word: WordLike) -> tuple[str, float]:
     return m.classes[k], float(p[k])
 
 
-# Pronouns that stand for people. "it", "this", "that", "which" are left out: they can
-# stand for an organisation ("the ministry ... it said") but more often for a thing, so
-# whether they speak depends on what they refer to, which only the caller knows.
-PERSON_PRONOUNS = frozenset("i me we us you he him she her they them who whom".split())
-
-# Documents and publications, which speak in news ("the report said", "a statement
-# read"). GUM types them by what they are, not by whether they can be quoted:
-# statement, report, article, study, survey are abstract; letter and document object;
-# newspaper, magazine, journal mostly organization. So they are listed here instead
-# of being learned. Only texts with an author's voice: "decision", "analysis", "video"
-# name things more often talked about than quoted, and are left out.
-DOCUMENT_NOUNS = frozenset("""
-statement report study survey poll letter document memo memorandum note newspaper paper magazine journal
-editorial column op-ed release communique communiqué bulletin filing complaint indictment lawsuit petition
-ruling judgment judgement verdict affidavit transcript book memoir website blog post tweet message email
-e-mail notice manifesto
-""".split())
-
-
 def can_speak(word: WordLike, as_subject: bool = False) -> bool:
     """Whether a mention headed by `word` can be the speaker of a quotation.
 
@@ -235,14 +216,14 @@ def can_speak(word: WordLike, as_subject: bool = False) -> bool:
     "newspaper", split between organization and abstract in GUM, speaks), for the
     document nouns above, for the words of quoteindex's speaker lists (PERSON_NOUNS,
     GROUP_NOUNS, ORG_NOUNS: "the bank said" — GUM's few banks are river banks, places),
-    for person pronouns (PERSON_PRONOUNS; "it"/"this"/"that"
+    for person pronouns (SPEAKING_PRONOUNS; "it"/"this"/"that"
     are False: the caller decides them by their antecedent), and for a place only when
     it is a proper name and `as_subject` is set ("Russia said"; not "in Russia").
     Times, amounts, objects, abstractions, events and substances cannot speak.
     """
     lemma = (word.lemma or word.text or "").lower()
     if word.upos == "PRON":
-        return (word.text or "").lower() in PERSON_PRONOUNS or lemma in PERSON_PRONOUNS
+        return (word.text or "").lower() in SPEAKING_PRONOUNS or lemma in SPEAKING_PRONOUNS
     if lemma in DOCUMENT_NOUNS or lemma in ORG_NOUNS or lemma in PERSON_NOUNS:
         return True
     if (word.text or "").lower() in GROUP_NOUNS:

@@ -38,6 +38,24 @@ PERSON_PRONOUNS = {
 }
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "we", "us", "our"})
 THING_PRONOUNS = frozenset({"it", "its"})
+# Pronouns that stand for people. "it", "this", "that", "which" are left out: they can
+# stand for an organisation ("the ministry ... it said") but more often for a thing, so
+# whether they speak depends on what they refer to, which only the caller knows.
+SPEAKING_PRONOUNS = frozenset("i me we us you he him she her they them who whom".split())
+
+# Documents and publications, which speak in news ("the report said", "a statement
+# read"). GUM types them by what they are, not by whether they can be quoted:
+# statement, report, article, study, survey are abstract; letter and document object;
+# newspaper, magazine, journal mostly organization. So they are listed here instead
+# of being learned. Only texts with an author's voice: "decision", "analysis", "video"
+# name things more often talked about than quoted, and are left out.
+DOCUMENT_NOUNS = frozenset("""
+statement report study survey poll letter document memo memorandum note newspaper paper magazine journal
+editorial column op-ed release communique communiqué bulletin filing complaint indictment lawsuit petition
+ruling judgment judgement verdict affidavit transcript book memoir website blog post tweet message email
+e-mail notice manifesto
+""".split())
+
 FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 

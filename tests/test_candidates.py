@@ -145,3 +145,44 @@ def test_an_indefinite_description_is_someone_new():
     finally:
         disabled_rules.reset(token)
     assert q2.speaker == "Tom Lee"  # what the rule prevents
+
+
+def _word(text, upos="NOUN", deprel="nsubj", ner="O", lemma=None):
+    from quoteindex.annotations import Word
+    return Word(i=0, text=text, lemma=lemma or text.lower(), upos=upos, xpos="NN", feats="", deprel=deprel, head=-1,
+                start=0, end=len(text), sent=0, para=0, ner=ner)
+
+
+@pytest.mark.parametrize("word,kind", [
+    (_word("spokeswoman"), "speaker"), (_word("Reuters", "PROPN", ner="ORG"), "speaker"),
+    (_word("Russia", "PROPN", ner="GPE"), "speaker"), (_word("Russia", "PROPN", "obl", ner="GPE"), "thing"),
+    (_word("aircraft"), "thing"), (_word("earlier", "ADV"), "thing"), (_word("Tuesday", "PROPN"), "thing"),
+    (_word("investigation"), "abstract"), (_word("she", "PRON"), "speaker"),
+])
+def test_what_can_speak(word, kind):
+    from quoteindex.candidates import speaker_kind
+    assert speaker_kind(None, word) == kind
+
+
+def test_an_abstraction_speaks_only_when_no_one_else_is_proposed():
+    # a parse that makes "change" the subject of 'said' and leaves Gore as an oblique
+    a = parse("Climate/NOUN/compound/1 change/NOUN/nsubj/4 then/ADV/advmod/4 Gore/PROPN/obl/4 said/VERB/root/-1/say "
+              "it/PRON/nsubj/6 mattered/VERB/ccomp/4/matter ./PUNCT/punct/4", ((3, 3, "PERSON"),))
+    best = choose(a, a.words[4])
+    assert best.word.text == "Gore"
+    token = disabled_rules.set(frozenset({"can-speak"}))
+    try:
+        assert choose(a, a.words[4]).word.text == "change"  # the subject rule's proposal, unchecked
+    finally:
+        disabled_rules.reset(token)
+
+
+def test_a_sentence_adverb_is_not_a_person():
+    from quoteindex.coref import sentence_adverb
+    a = parse("Meanwhile/PROPN/nsubj/5 ,/PUNCT/punct/0 President/PROPN/compound/3 Lee/PROPN/nsubj/5 "
+              "did/AUX/aux/5/do not/PART/advmod/5 confirm/VERB/root/-1 it/PRON/obj/5 ./PUNCT/punct/5",
+              ((0, 0, "PERSON"), (3, 3, "PERSON")))
+    assert sentence_adverb(a, [a.words[0]])
+    b = parse("Lee/PROPN/nsubj/4 ,/PUNCT/punct/0 who/PRON/nsubj/3 left/VERB/acl:relcl/0/leave did/AUX/root/-1/do "
+              "it/PRON/obj/4 ./PUNCT/punct/4", ((0, 0, "PERSON"),))
+    assert not sentence_adverb(b, [b.words[0]])
