@@ -580,6 +580,9 @@ def candidates(a: Analysis, v: Word, depth: int = 0) -> Iterator[Candidate]:
             yield Candidate(speaker_head(a, w), r.id, r.prior, w)
 
 
+#: Checks of the choice itself, switchable for ablation like the rules.
+CHOICE_RULES = {"can-speak": "a time, an amount or an object never speaks; an abstraction only when nothing else is proposed"}
+
 #: How much less an abstraction or an event is trusted as a speaker than a person or an organisation:
 #: it speaks only when nothing else is proposed ("the investigation found" yes; "climate change" no).
 ABSTRACT_PENALTY = 50.0

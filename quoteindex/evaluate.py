@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import export, store
 from .annotations import Analysis, annotate
-from .candidates import disabled_rules, rule_table
+from .candidates import CHOICE_RULES, disabled_rules, rule_table
 from .errors import QuoteindexError
 from .extract import quote_records
 from .ingest import Document, read_inputs
@@ -101,7 +101,7 @@ def ablate(gold: Path, analysed: list[tuple[Document, Analysis]], *, scorer: Pat
 def rule_ids() -> list[tuple[str, str]]:
     """Every named speaker and resolution rule: (id, what it handles)."""
     from .attribution import RESOLUTION_RULES
-    return [(rid, doc) for rid, _, doc in rule_table()] + list(RESOLUTION_RULES.items())
+    return [(rid, doc) for rid, _, doc in rule_table()] + list(CHOICE_RULES.items()) + list(RESOLUTION_RULES.items())
 
 
 def _fired_rules(analysed: list[tuple[Document, Analysis]]) -> dict[str, int]:
@@ -110,6 +110,8 @@ def _fired_rules(analysed: list[tuple[Document, Analysis]]) -> dict[str, int]:
     for doc, a in analysed:
         for rec in quote_records(doc, copy.deepcopy(a)):
             fired[""] = fired.get("", 0) + 1  # every quote, for the reference row
+            for rid in CHOICE_RULES:  # checks every choice, so never named in the evidence
+                fired[rid] = fired.get(rid, 0) + 1
             for part in (rec["evidence"] or "").split(";"):
                 rid = part.split(":", 1)[1] if part.startswith("speaker:") else part
                 fired[rid] = fired.get(rid, 0) + 1
