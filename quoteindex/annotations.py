@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
@@ -86,6 +86,11 @@ class Analysis:
             out.append(j)
             stack.extend(self.words[j].children)
         return sorted(out)
+
+    def words_in(self, span: tuple[int, int]) -> list[Word]:
+        """The words that start inside a character span (a paragraph, a quotation)."""
+        lo, hi = bisect_left(self._word_starts, span[0]), bisect_left(self._word_starts, span[1])
+        return self.words[lo:hi]
 
     def sentence_words(self, s: int) -> list[Word]:
         a, b = self.sentences[s]

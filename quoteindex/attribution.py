@@ -75,6 +75,15 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
                 if share is not None:  # "… four in 10 who said …"
                     q.speaker = q.speaker_mention = share
                     q.speaker_type = "group"
+        if q.speaker is None and q.kind == "direct" and q.cue is None and not q.fragment and not q.title \
+                and enabled("introduced-speaker"):
+            lo = a.paragraphs[max(0, q.para - 1)][0]
+            lo = max(lo, last[1] + 1) if last is not None else lo
+            intro = ds.introduced_between(lo, q.start, last[0] if last else None)
+            if intro is not None:  # 'Jane Roe, The Daily Planet' / 'Roe was there too.' then “…”
+                q.speaker, q.role, q.speaker_type = intro, ds.roles.get(intro), "person"
+                q.evidence = (q.evidence + ";" if q.evidence else "") + "introduced-speaker"
+                q.confidence = 0.6
         if q.speaker is None and q.kind == "direct":
             prev = last_by_para.get(q.para) or last_by_para.get(q.para - 1)
             last_word = a.word_at(last[1]) if last is not None else None
@@ -103,6 +112,7 @@ RESOLUTION_RULES = {
     "poll-share": "'About four in 10 said …': a poll's share of its respondents speaks",
     "same-cue": "'“A,” said X in a statement. “B.”': quotes of one cue share its speaker",
     "nominal-before-cue": "'X (D-Mo.) said Sanders has …': the parse took the clause's own subject; the noun before the cue",
+    "introduced-speaker": "'Jane Roe, The Daily Planet' / 'Roe was there too.' then “…”: a cue-less quotation is the person just brought in",
     "continuation": "a quotation with no cue continues its paragraph's speaker",
     "coref:pronoun": "'“…,” he said': the person 'he'/'she' refers to",
     "coref:plural-subject": "'Democrats …; they said': the nearest plural subject",

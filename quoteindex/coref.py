@@ -9,6 +9,7 @@ them by recency, salience (already quoted, main subject) and agreement.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from .annotations import Analysis, Word
 from .gender import first_name_gender
@@ -64,6 +65,7 @@ class DocumentSpeakers:
                 self.names.append(name)
                 self.people.append((name_words[0].start, name, name_words[-1]))
         self._introduced = sorted(self.people, key=lambda p: p[0])  # (offset, name as written, head)
+        self._introduced_starts = [p[0] for p in self._introduced]
         # what the article calls each person ("corporate speaker Lance Wallnau", "Hedge, an appraiser"),
         # so that "the conference speaker" or "the appraiser" later finds them
         self.descriptors: dict[str, set[str]] = {}
@@ -164,6 +166,27 @@ class DocumentSpeakers:
             return best
         latest = max(before)[3]
         return self.full_name(latest) if len(lower_tokens(latest)) < len(lower_tokens(best)) and compatible_names(latest, best) else latest
+
+    def introduced_between(self, lo: int, hi: int, other_than: str | None) -> str | None:
+        """The person the article brings in between offsets `lo` and `hi`, as the subject of a sentence or
+        on a line of their own ("Jane Roe, The Daily Planet"), if not `other_than`: the speaker of a
+        quotation that follows with no cue of its own."""
+        a = self.a
+        k = bisect_left(self._introduced_starts, lo)
+        found = None
+        for start, name, head in self._introduced[k:]:
+            if start >= hi:
+                break
+            if head is None or head.i in a.quoted:
+                continue
+            top = self._name_head(head)
+            para_words = [w for w in a.words_in(a.paragraphs[head.para]) if w.upos != "PUNCT"]
+            name_line = not any(w.upos in ("VERB", "AUX") for w in para_words)
+            if top.i in self.subjects or name_line:
+                full = self.full_name(name, start)
+                if full != other_than:
+                    found = full
+        return found
 
     def note_gender(self, name: str, words: list[Word]) -> None:
         for w in words:

@@ -10,27 +10,31 @@ _XPOS = {"PROPN": "NNP", "NOUN": "NN", "PRON": "PRP", "DET": "DT", "ADJ": "JJ", 
          "AUX": "VBZ", "ADV": "RB", "NUM": "CD", "CCONJ": "CC", "SCONJ": "IN", "PART": "POS"}
 
 
-def parse(spec: str, entities: tuple[tuple[int, int, str], ...] = ()) -> Analysis:
+def parse(spec: str, entities: tuple[tuple[int, int, str], ...] = (), breaks: tuple[int, ...] = ()) -> Analysis:
     """An Analysis of one paragraph from 'text/UPOS/deprel/head[/lemma[/xpos]]' tokens separated by spaces.
 
     Heads are token indices (-1 for the root); sentences split after a token whose deprel is 'punct'
     and text is '.', when the next token starts a new tree (its head is in a later sentence or it is a root).
-    `entities` are (first, last, type) token ranges.
+    `entities` are (first, last, type) token ranges; `breaks` the tokens that open a new paragraph.
     """
     rows = [t.split("/") for t in spec.split()]
-    text, words = "", []
+    text, words, para, paragraphs = "", [], 0, [0]
     for i, row in enumerate(rows):
+        if i in breaks:
+            text += "\n\n"
+            para += 1
+            paragraphs.append(len(text))
         tok, upos, rel, head = row[0], row[1], row[2], int(row[3])
         lemma = row[4] if len(row) > 4 and row[4] else tok.lower()
         xpos = row[5] if len(row) > 5 else ("VBG" if upos == "VERB" and tok.endswith("ing")
                                             else "VBD" if upos == "VERB" else _XPOS.get(upos, "X"))
-        if text and tok not in _NO_SPACE_BEFORE and text[-1] not in "“‘(":
+        if text and tok not in _NO_SPACE_BEFORE and text[-1] not in "“‘(\n":
             text += " "
         start = len(text)
         text += tok
         feats = "Number=Plur" if xpos in ("NNS", "NNPS") else ""
         words.append(Word(i=i, text=tok, lemma=lemma, upos=upos, xpos=xpos, feats=feats, deprel=rel, head=head,
-                          start=start, end=len(text), sent=0, para=0))
+                          start=start, end=len(text), sent=0, para=para))
     # sentences: a root per sentence; a sentence ends with the "." that follows its root
     sentences, first = [], 0
     for w in words:
@@ -55,4 +59,5 @@ def parse(spec: str, entities: tuple[tuple[int, int, str], ...] = ()) -> Analysi
             words[j].ner = label
         ents.append(Entity(text[words[lo].start:words[hi].end], label, words[lo].start, words[hi].end,
                            list(range(lo, hi + 1))))
-    return Analysis(text=text, words=words, sentences=sentences, paragraphs=[(0, len(text))], entities=ents)
+    spans = [(lo, (paragraphs[k + 1] - 2) if k + 1 < len(paragraphs) else len(text)) for k, lo in enumerate(paragraphs)]
+    return Analysis(text=text, words=words, sentences=sentences, paragraphs=spans, entities=ents)

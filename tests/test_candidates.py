@@ -186,3 +186,14 @@ def test_a_sentence_adverb_is_not_a_person():
     b = parse("Lee/PROPN/nsubj/4 ,/PUNCT/punct/0 who/PRON/nsubj/3 left/VERB/acl:relcl/0/leave did/AUX/root/-1/do "
               "it/PRON/obj/4 ./PUNCT/punct/4", ((0, 0, "PERSON"),))
     assert not sentence_adverb(b, [b.words[0]])
+
+
+def test_a_quotation_after_a_name_line_is_that_persons():
+    # an opinion round-up: 'Ann Lee said it early.' ¶ 'Jane Roe, The Daily Planet' ¶ '“We must act now on it.”'
+    a = parse("Ann/PROPN/nsubj/2 Lee/PROPN/flat/0 said/VERB/root/-1/say it/PRON/obj/2 early/ADV/advmod/2 "
+              "./PUNCT/punct/2 Jane/PROPN/root/-1 Roe/PROPN/flat/6 ,/PUNCT/punct/11 The/DET/det/11 Daily/PROPN/compound/11 "
+              "Planet/PROPN/appos/6 “/PUNCT/punct/15 We/PRON/nsubj/15 must/AUX/aux/15 act/VERB/root/-1 now/ADV/advmod/15 "
+              "on/ADP/case/18 it/PRON/obl/15 ./PUNCT/punct/15 ”/PUNCT/punct/15",
+              ((0, 1, "PERSON"), (6, 7, "PERSON"), (9, 11, "ORG")), breaks=(6, 12))
+    q = next(q for q in extract(a) if "act now" in a.text[q.start:q.end])
+    assert q.speaker == "Jane Roe" and "introduced-speaker" in q.evidence
