@@ -212,6 +212,8 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
             q.confidence = min(q.confidence, 0.6)
             return
         q.speaker, q.speaker_type, q.role = name, "unknown", None
+        if indefinite:
+            q.evidence += ";indefinite-is-new"
         return
     if kind == "person" and name:
         full = ds.full_name(name, head.start)
