@@ -119,6 +119,7 @@ RESOLUTION_RULES = {
     "coref:previous-organisation": "'it said' / 'they said': the organisation or group that spoke last",
     "coref:possessor": "'the former vice president's spokeswoman': the possessor resolved, then the noun",
     "coref:organisation": "'The daily said …': the organisation named just before",
+    "coref:organisation-kind": "'the company said' after 'the Los Angeles Times reported': not an organisation of another kind",
     "coref:description": "'the minister said': the person the article described that way",
     "indefinite-is-new": "'an agency spokesman said': an indefinite description is someone new, not a person named before",
 }

@@ -13,7 +13,8 @@ from bisect import bisect_left
 
 from .annotations import Analysis, Word
 from .gender import first_name_gender
-from .lexicon import (FEMALE_TITLES, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS,
+from .candidates import enabled
+from .lexicon import (org_kind, FEMALE_TITLES, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS,
                       REPORTING_NOUNS, REPORTING_VERBS, ROLE_WORDS, TITLE_WORDS)
 from .mentions import (PERSON_TYPES, appositive_role, compatible_names, headline_case, in_dateline, is_temporal, lower_tokens,
                        mention_words, nominal_run, person_name, plausible_person, propn_run, span_text, title_strip)
@@ -307,13 +308,34 @@ def owned_description(a: Analysis, ds: DocumentSpeakers, head: Word, words: list
 def organisation_before(a: Analysis, head: Word, window: int = 6) -> str | None:
     """The organisation 'the company' / 'the daily' / 'the ministry' picks up: the last one named, nearby."""
     lo = a.sentences[max(0, head.sent - window)][0]
+    wanted = org_kind([head.lemma])
     for e in reversed([e for e in a.entities if e.type == "ORG" and e.words and lo <= e.words[0] < head.i]):
         if any(a.words[j].i in a.quoted for j in e.words):
             continue
+        if wanted is not None and enabled("coref:organisation-kind"):
+            kind = _organisation_kind(a, e)
+            if kind is not None and kind != wanted:
+                continue  # "the company" is not the newspaper named last
         name = re.sub(r"(’s|'s|’)$", "", e.text).strip()
         if len(name) > 1:
             return name
     return None
+
+
+def _organisation_kind(a: Analysis, e) -> str | None:
+    """What the article says an organisation is: its own name ("Fox News", "Bank of America") or the
+    noun set beside it ("Exxon Mobil, the oil company"; "the newspaper Le Monde")."""
+    kind = org_kind([a.words[j].text for j in reversed(e.words)])
+    if kind is not None:
+        return kind
+    last = e.words[-1]
+    beside = []
+    if last + 2 < len(a.words) and a.words[last + 1].text == ",":
+        beside = [w.lemma for w in a.words[last + 2:last + 7] if w.upos in ("NOUN", "ADJ", "DET")]
+        beside = beside[:next((k for k, w in enumerate(a.words[last + 2:last + 7]) if w.upos == "PUNCT"), len(beside))]
+    first = e.words[0]
+    before = [a.words[first - 1].lemma] if first > 0 and a.words[first - 1].upos == "NOUN" else []
+    return org_kind(list(reversed(beside)) + before)
 
 
 def group_before(a: Analysis, pron: Word) -> str | None:

@@ -153,3 +153,30 @@ analyst professor scientist researcher doctor spokesman spokeswoman nominee fron
 challenger veteran strategist adviser advisor aide founder owner chairman chairwoman president minister leader
 man woman
 """.split())
+
+
+# What kind of organisation a noun names, so that "the newspaper" or "the bank" picks up an organisation of
+# its own kind: from the description's noun, the organisation's own name ("Bank of America", "Fox News")
+# or the noun the article sets beside it ("Exxon Mobil, the oil company").
+ORG_KINDS = {
+    "news": frozenset("""newspaper paper daily tabloid outlet network channel broadcaster magazine station times news
+                         post journal tribune herald gazette telegraph press wire""".split()),
+    "company": frozenset("""company firm bank corporation corp inc business retailer carrier maker manufacturer
+                            airline insurer lender startup automaker""".split()),
+    "government": frozenset("""ministry department government administration agency office council commission cabinet
+                               embassy regime""".split()),
+    "party": frozenset("party campaign".split()),
+    "court": frozenset("court tribunal".split()),
+    "military": frozenset("army military navy force forces".split()),
+    "school": frozenset("university school college institute".split()),
+}
+
+
+def org_kind(words: list[str]) -> str | None:
+    """The kind of organisation the first word of `words` that names one says it is."""
+    for w in words:
+        for kind, nouns in ORG_KINDS.items():
+            if w.lower() in nouns:
+                return kind
+    return None
+

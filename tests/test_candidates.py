@@ -197,3 +197,14 @@ def test_a_quotation_after_a_name_line_is_that_persons():
               ((0, 1, "PERSON"), (6, 7, "PERSON"), (9, 11, "ORG")), breaks=(6, 12))
     q = next(q for q in extract(a) if "act now" in a.text[q.start:q.end])
     assert q.speaker == "Jane Roe" and "introduced-speaker" in q.evidence
+
+
+@pytest.mark.parametrize("org,description,resolved", [
+    ("Acme Savings Bank", "bank", True), ("Daily Planet News", "company", False), ("Daily Planet News", "network", True)])
+def test_a_description_picks_up_an_organisation_of_its_own_kind(org, description, resolved):
+    o1, o2, o3 = org.split()
+    a = parse(f"{o1}/PROPN/compound/2 {o2}/PROPN/compound/2 {o3}/PROPN/nsubj/3 reported/VERB/root/-1/report "
+              f"it/PRON/obj/3 ./PUNCT/punct/3 The/DET/det/7/the {description}/NOUN/nsubj/8 said/VERB/root/-1/say "
+              "it/PRON/nsubj/10 failed/VERB/ccomp/8/fail badly/ADV/advmod/10 ./PUNCT/punct/8", ((0, 2, "ORG"),))
+    q = next(q for q in extract(a) if "failed" in a.text[q.start:q.end])
+    assert (q.speaker == org) == resolved, q.speaker
