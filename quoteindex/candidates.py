@@ -266,6 +266,19 @@ def after_closing_mark(a: Analysis, v: Word, depth: int) -> Word | None:
     return None
 
 
+@rule("capitalised-before-cue", 83)
+def capitalised_before_cue(a: Analysis, v: Word, depth: int) -> Word | None:
+    """'The cuts were painful, Early said.': a capitalised run between a comma and the cue is a name,
+    whatever the tagger made of it ("Early" as an adverb)."""
+    lo = a.sentences[v.sent][0]
+    j = v.i - 1
+    while j > lo and a.words[j].text[:1].isupper() and a.words[j].i not in a.quoted and v.i - j <= 4:
+        j -= 1
+    if j == v.i - 1 or j <= lo or a.words[j].text != ",":
+        return None
+    return a.words[v.i - 1]
+
+
 @rule("preverbal", 82)
 def preverbal(a: Analysis, v: Word, depth: int) -> Word | None:
     """'Steve Coll, the dean of the school, said': a nominal before the verb that the parser mislabelled."""
@@ -602,8 +615,8 @@ def speaker_kind(a: Analysis, w: Word) -> str:
         return "speaker"
     if w.ner == "GPE":
         return "speaker" if w.deprel.startswith("nsubj") else "thing"
-    if w.upos == "PROPN" and w.text[:1].isupper():
-        return "speaker"  # a name the tagger left untyped ("Tjernlund", "Bloomberg")
+    if (w.upos == "PROPN" or w.i > a.sentences[w.sent][0]) and w.text[:1].isupper() and not is_temporal(w):
+        return "speaker"  # a name the tagger left untyped or mistagged ("Tjernlund", "Bloomberg", "Early")
     if kinds.can_speak(w, as_subject=w.deprel.startswith("nsubj")):
         return "speaker"
     return "abstract" if kinds.kind_of(w)[0] in ("abstract", "event") else "thing"
