@@ -150,21 +150,16 @@ def test_an_indefinite_description_is_someone_new():
     assert q2.speaker == "Tom Lee"  # what the rule prevents
 
 
-def _word(text, upos="NOUN", deprel="nsubj", ner="O", lemma=None):
-    from quoteindex.annotations import Word
-    return Word(i=0, text=text, lemma=lemma or text.lower(), upos=upos, xpos="NN", feats="", deprel=deprel, head=-1,
-                start=0, end=len(text), sent=0, para=0, ner=ner)
-
-
-@pytest.mark.parametrize("word,kind", [
-    (_word("spokeswoman"), "speaker"), (_word("Reuters", "PROPN", ner="ORG"), "speaker"),
-    (_word("Russia", "PROPN", ner="GPE"), "speaker"), (_word("Russia", "PROPN", "obl", ner="GPE"), "thing"),
-    (_word("aircraft"), "thing"), (_word("earlier", "ADV"), "thing"), (_word("Tuesday", "PROPN"), "thing"),
-    (_word("investigation"), "abstract"), (_word("she", "PRON"), "speaker"),
+@pytest.mark.parametrize("token,ner,kind", [
+    ("spokeswoman/NOUN/nsubj", "O", "speaker"), ("Reuters/PROPN/nsubj", "ORG", "speaker"),
+    ("Russia/PROPN/nsubj", "GPE", "speaker"), ("Russia/PROPN/obl", "GPE", "thing"),
+    ("aircraft/NOUN/nsubj", "O", "thing"), ("earlier/ADV/advmod", "O", "thing"), ("Tuesday/PROPN/obl", "O", "thing"),
+    ("investigation/NOUN/nsubj", "O", "abstract"), ("she/PRON/nsubj", "O", "speaker"),
 ])
-def test_what_can_speak(word, kind):
+def test_what_can_speak(token, ner, kind):
     from quoteindex.candidates import speaker_kind
-    assert speaker_kind(None, word) == kind
+    a = parse(f"then/ADV/advmod/2 {token}/2 spoke/VERB/root/-1/speak", ((1, 1, ner),) if ner != "O" else ())
+    assert speaker_kind(a, a.words[1]) == kind
 
 
 def test_an_abstraction_speaks_only_when_no_one_else_is_proposed():
