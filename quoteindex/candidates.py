@@ -27,7 +27,6 @@ from .mentions import DATELINE, PERSON_TYPES, is_possessed, is_temporal, nominal
 from .quotes import ADVERBIAL_OPENERS, by_agent
 
 SUBJECT_RELS = ("nsubj", "nsubj:pass", "csubj")
-INVERTED_RELS = ("obj", "obl", "iobj", "nmod", "dep", "appos", "flat", "compound", "nsubj", "obl:npmod", "xcomp")
 CLOSERS = ("”", '"', "''", "’", "»")
 MAX_DEPTH = 3
 
@@ -216,15 +215,6 @@ def subject(a: Analysis, v: Word, depth: int) -> Word | None:
     return w
 
 
-@rule("noun-tagged-verb", 90)
-def noun_tagged_verb(a: Analysis, v: Word, depth: int) -> Word | None:
-    """'…,” Viguerie notes': a verb the tagger read as a plural noun, the name right before it."""
-    if v.upos == "NOUN" and v.text.lower() != v.lemma and v.i > 0 and a.words[v.i - 1].upos in ("PROPN", "PRON") \
-            and a.words[v.i - 1].sent == v.sent and a.words[v.i - 1].i not in a.quoted:
-        return a.words[v.i - 1]
-    return None
-
-
 @rule("statement-author", 88)
 def statement_author(a: Analysis, v: Word, depth: int) -> Word | None:
     """'X's statement' / 'in a statement, X said …': a reporting noun's possessor, else its verb's speaker."""
@@ -251,18 +241,6 @@ def relative_antecedent(a: Analysis, v: Word, depth: int) -> Word | None:
             return None
         if w.lemma == "who" and a.words[j - 1].text == ",":
             return nominal_before(a, a.words[j - 1])
-    return None
-
-
-@rule("after-closing-mark", 84)
-def after_closing_mark(a: Analysis, v: Word, depth: int) -> Word | None:
-    """'…,” Viguerie tells Breitbart News': the noun run between a closing mark and the verb."""
-    if not before_verb_is_quote(a, v, gap=40):
-        return None
-    run = nominal_run(a, v.i - 1, -1) if v.i > 0 else []
-    run = [w for w in run if w.upos in ("PROPN", "NOUN", "PRON")]
-    if run and a.text[max(0, run[0].start - 4):run[0].start].rstrip().endswith((",", "”", '"', "''", "’")):
-        return run[-1]
     return None
 
 
@@ -320,20 +298,6 @@ def inverted_subject(a: Analysis, v: Word, depth: int) -> Word | None:
         caps.append(w)
     if len(caps) >= 2 and caps[-1].upos == "PROPN":
         return caps[-1]
-    return None
-
-
-@rule("inverted-dependent", 78)
-def inverted_dependent(a: Analysis, v: Word, depth: int) -> Word | None:
-    """'“…,” said the mayor of Leeds': a noun after the cue that the parse hung on it as an object or oblique."""
-    if not before_verb_is_quote(a, v):
-        return None
-    for c in sorted(v.children, key=lambda c: a.words[c].start):
-        w = a.words[c]
-        if w.start > v.start and w.deprel in INVERTED_RELS and w.upos in ("PROPN", "NOUN") \
-                and w.sent == v.sent and (w.start - v.end) < 40 and w.lemma not in REPORTING_NOUNS \
-                and not any(a.words[k].deprel == "case" for k in w.children):
-            return w
     return None
 
 
@@ -438,25 +402,6 @@ def left_nominal(a: Analysis, v: Word, depth: int) -> Word | None:
     if j >= a.sentences[v.sent][0] and a.words[j].i not in a.quoted and nominal(a.words[j]) \
             and a.words[j].upos in ("PROPN", "NOUN", "PRON") and not is_temporal(a.words[j]):
         return a.words[j]
-    return None
-
-
-@rule("after-cue", 66)
-def after_cue(a: Analysis, v: Word, depth: int) -> Word | None:
-    """'“…,” said in a statement the ministry': a name or group noun within five words after a cue that follows its quote."""
-    if not before_verb_is_quote(a, v):
-        return None
-    for w in a.words[v.i + 1:v.i + 6]:
-        if w.sent != v.sent:
-            break
-        if w.upos in ("PROPN", "PRON") or (w.upos == "NOUN" and w.lemma in GROUP_NOUNS | ORG_NOUNS):
-            head = w
-            while head.head >= 0 and head.deprel in ("compound", "flat", "amod", "det", "flat:name") \
-                    and a.words[head.head].start > v.start:
-                head = a.words[head.head]
-            return head
-        if w.upos not in ("DET", "ADJ", "ADV", "NOUN"):
-            break
     return None
 
 
