@@ -29,6 +29,7 @@ class DocumentSpeakers:
     def __init__(self, a: Analysis) -> None:
         self.a = a
         self.people: list[tuple[int, str, Word | None]] = []  # (offset, name, head)
+        self._person_words: dict[int, tuple[int, str]] = {}  # word index -> (offset, name) of the person it names
         self.names: list[str] = []
         for e in a.entities:
             if e.type in PERSON_TYPES and not (e.words and e.words[0] in a.quoted):
@@ -42,6 +43,7 @@ class DocumentSpeakers:
                 if name and plausible_person(a, [w.i for w in name_words] or e.words):
                     self.names.append(name)
                     self.people.append((e.start, name, a.words[e.words[-1]] if e.words else None))
+                    self._person_words.update({j: (e.start, name) for j in e.words})
         # names the entity tagger missed: a capitalised run that opens with a common first name,
         # or that is the subject of a reporting verb ("Zelenskyy urged …")
         ent_words = {j for e in a.entities for j in e.words}
@@ -65,6 +67,7 @@ class DocumentSpeakers:
             if first_name_gender(name) or (reporting and len(name_words) >= 1):
                 self.names.append(name)
                 self.people.append((name_words[0].start, name, name_words[-1]))
+                self._person_words.update({x.i: (name_words[0].start, name) for x in name_words})
         self._introduced = sorted(self.people, key=lambda p: p[0])  # (offset, name as written, head)
         self._introduced_starts = [p[0] for p in self._introduced]
         # what the article calls each person ("corporate speaker Lance Wallnau", "Hedge, an appraiser"),
@@ -168,6 +171,21 @@ class DocumentSpeakers:
         latest = max(before)[3]
         return self.full_name(latest) if len(lower_tokens(latest)) < len(lower_tokens(best)) and compatible_names(latest, best) else latest
 
+    def person_of(self, w: Word) -> str | None:
+        """The full name of the person whose name `w` is part of, if any."""
+        hit = self._person_words.get(w.i)
+        if hit:
+            return self.full_name(hit[1], hit[0])
+        if w.upos != "PROPN" or w.i in self.a.quoted:
+            return None
+        # a name the tagger left untyped here but typed elsewhere ("Ban" for Ban Ki-moon)
+        _, name_words = title_strip([x for x in propn_run(self.a, w) if x.text[:1].isalpha()])
+        name = span_text(self.a, name_words) if name_words else None
+        if not name:
+            return None
+        full = self.full_name(name, w.start)
+        return full if any(compatible_names(name, n) for n in self.names) else None
+
     def introduced_between(self, lo: int, hi: int, other_than: str | None) -> str | None:
         """The person the article brings in between offsets `lo` and `hi`, as the subject of a sentence or
         on a line of their own ("Jane Roe, The Daily Planet"), if not `other_than`: the speaker of a
@@ -197,7 +215,8 @@ class DocumentSpeakers:
             elif t in MALE_TITLES:
                 self.gender.setdefault(name, "m")
 
-    def person_before(self, offset: int, gender: str | None, last_speaker: tuple[str, int] | None) -> str | None:
+    def person_before(self, offset: int, gender: str | None, last_speaker: tuple[str, int] | None,
+                      learned: dict[str, float] | None = None, weight: float = 0.0) -> str | None:
         """The person a pronoun at `offset` most likely refers to.
 
         Candidates are the people named before it outside quotations; the score favours
@@ -225,6 +244,8 @@ class DocumentSpeakers:
                 if here_sent - sent <= 1 and top.head >= 0 and self.a.words[top.head].deprel == "root":
                     score += MAIN_SUBJECT_BONUS  # the subject of the sentence just before: "X argued … “…,” he wrote"
             score += 4.0 * min(self.speakers.get(full, 0), 3)
+            if learned:
+                score += weight * learned.get(full, 0.0)
             if last_speaker is not None and full == last_speaker[0]:
                 score += 2.0
             if self.gender.get(full) == gender and gender is not None:
