@@ -110,7 +110,7 @@ def _fired_rules(analysed: list[tuple[Document, Analysis]]) -> dict[str, int]:
     for doc, a in analysed:
         for rec in quote_records(doc, copy.deepcopy(a)):
             fired[""] = fired.get("", 0) + 1  # every quote, for the reference row
-            for rid in CHOICE_RULES:  # checks every choice, so never named in the evidence
+            for rid in (*CHOICE_RULES, "coref:learned-pronoun"):  # votes inside other rules, never named in the evidence
                 fired[rid] = fired.get(rid, 0) + 1
             for part in (rec["evidence"] or "").split(";"):
                 rid = part.split(":", 1)[1] if part.startswith("speaker:") else part
