@@ -205,7 +205,7 @@ def _opens_clause(a: Analysis, w: Word, v: Word) -> bool:
 
 def _relative_antecedent(a: Analysis, v: Word) -> Word | None:
     """'Sen. Claire McCaskill (D-Mo.), who has endorsed Clinton, said …': the person before the 'who' clause."""
-    if not a.text[:v.start].rstrip().endswith(","):
+    if not a.stripped_before(v.start).endswith(","):
         return None
     lo = a.sentences[v.sent][0]
     for j in range(v.i - 2, lo, -1):
@@ -386,7 +386,8 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
     if head.upos == "PROPN":
         ids = {w.i for w in words} | {w.i for w in propn_run(a, head)}
         words = [a.words[j] for j in range(min(ids), max(ids) + 1)]
-    ent = next((e for e in a.entities if e.start <= head.start and head.end <= e.end and e.words), None)
+    ent = next((e for e in a.entities_near(head.start, head.end)
+                if e.start <= head.start and head.end <= e.end and e.words), None)
     if ent is not None:
         ids = {w.i for w in words} | set(ent.words)
         words = [a.words[j] for j in range(min(ids), max(ids) + 1)]
@@ -504,12 +505,13 @@ def _person_in(a: Analysis, head: Word) -> Word:
         w = a.words[j]
         if w.ner in PERSON_TYPES and abs(w.start - head.start) < 80 and w.sent == head.sent \
                 and w.deprel not in ("nmod:poss", "compound", "amod") and not is_possessed(a, w):
-            ent = next((e for e in a.entities if e.start <= w.start < e.end and e.words), None)
+            ent = next((e for e in a.entities_near(w.start, w.start) if e.start <= w.start < e.end and e.words), None)
             if ent is not None:
                 return a.words[ent.words[-1]]
     if head.text[:1].isupper():
         # "said Mayor of London Sadiq Khan" with the name hung off the place: the person the title runs into
-        for e in a.entities:
+        after = a.words[head.i + 1:head.i + 6]
+        for e in a.entities_near(min(w.start for w in after), max(w.end for w in after)) if after else ():
             if e.type in PERSON_TYPES and e.words and head.i < e.words[0] <= head.i + 5 \
                     and a.words[e.words[0]].sent == head.sent \
                     and all(a.words[j].upos in ("PROPN", "ADP", "DET") for j in range(head.i + 1, e.words[0])):
@@ -547,7 +549,8 @@ def _appositive_name(a: Analysis, head: Word) -> Word | None:
     k = last.i + 1
     if k + 1 >= len(a.words) or a.words[k].text != "," or a.words[k + 1].sent != head.sent:
         return None
-    ent = next((e for e in a.entities if e.words and e.words[0] == k + 1 and e.type in PERSON_TYPES), None)
+    ent = next((e for e in a.entities_near(a.words[k + 1].start, a.words[k + 1].end)
+                if e.words and e.words[0] == k + 1 and e.type in PERSON_TYPES), None)
     if ent is not None:
         name_words = [a.words[j] for j in ent.words]
     else:
