@@ -219,6 +219,41 @@ class DocumentSpeakers:
             elif t in MALE_TITLES:
                 self.gender.setdefault(name, "m")
 
+    def _antecedents(self) -> list[tuple[int, str, int | None, bool, bool]]:
+        """`people` as pronoun antecedents: (offset, full name, sentence, subject, main subject).
+
+        What does not change between pronouns is worked out once per person named (`people`
+        only grows), not again for every pronoun.
+        """
+        cached = self.__dict__.get("_antecedent_cache")
+        if cached is None or cached[0] is not self.people or cached[1] > len(self.people):
+            cached = self._antecedent_cache = (self.people, 0, [])
+        _, done, out = cached
+        for start, name, head in self.people[done:]:
+            if head is not None and head.deprel in ("compound", "amod") and head.head > head.i \
+                    and self.a.words[head.head].upos == "NOUN":
+                continue  # "the Cruise video": a name that only modifies a thing is no antecedent
+            top = self._name_head(head) if head is not None else None
+            subject = top is not None and top.i in self.subjects
+            main = subject and top.head >= 0 and self.a.words[top.head].deprel == "root"
+            out.append((start, self.full_name(name, start), head.sent if head is not None else None, subject, main))
+        self._antecedent_cache = (self.people, len(self.people), out)
+        return out
+
+    def latest_people(self, before: int) -> list[tuple[int, str, Word | None]]:
+        """`people` named before offset `before`, latest first (the same order as a stable sort)."""
+        cached = self.__dict__.get("_latest_cache")
+        if cached is None or cached[0] is not self.people or cached[1] > len(self.people):
+            cached = (self.people, 0, [], [])
+        _, done, keys, entries = cached
+        for k in range(done, len(self.people)):
+            key = (-self.people[k][0], k)
+            at = bisect_left(keys, key)
+            keys.insert(at, key)
+            entries.insert(at, self.people[k])
+        self._latest_cache = (self.people, len(self.people), keys, entries)
+        return entries[bisect_left(keys, (-before + 1, -1)):]
+
     def person_before(self, offset: int, gender: str | None, last_speaker: tuple[str, int] | None) -> str | None:
         """The person a pronoun at `offset` most likely refers to.
 
@@ -230,21 +265,16 @@ class DocumentSpeakers:
         here_sent = here.sent if here else 0
         best: tuple[float, str] | None = None
         seen: dict[str, float] = {}
-        for start, name, head in self.people:
+        for start, full, sent, subject, main in self._antecedents():
             if start >= offset:
                 continue
-            if head is not None and head.deprel in ("compound", "amod") and head.head > head.i \
-                    and self.a.words[head.head].upos == "NOUN":
-                continue  # "the Cruise video": a name that only modifies a thing is no antecedent
-            full = self.full_name(name, start)
             if gender is not None and self.gender.get(full) not in (None, gender):
                 continue
-            sent = head.sent if head is not None else here_sent
+            sent = sent if sent is not None else here_sent
             score = -1.0 * min(here_sent - sent, 30) + (3.0 if here_sent - sent <= 1 else 0.0)
-            top = self._name_head(head) if head is not None else None
-            if top is not None and top.i in self.subjects:
+            if subject:
                 score += 1.5
-                if here_sent - sent <= 1 and top.head >= 0 and self.a.words[top.head].deprel == "root":
+                if here_sent - sent <= 1 and main:
                     score += MAIN_SUBJECT_BONUS  # the subject of the sentence just before: "X argued … “…,” he wrote"
             score += 4.0 * min(self.speakers.get(full, 0), 3)
             if last_speaker is not None and full == last_speaker[0]:
@@ -342,9 +372,7 @@ def group_before(a: Analysis, pron: Word) -> str | None:
 
 def description_referent(ds: DocumentSpeakers, head: Word, last) -> str | None:
     noun = head.lemma.lower()
-    for start, name, _ in sorted(ds.people, key=lambda p: p[0], reverse=True):
-        if start >= head.start:
-            continue
+    for start, name, _ in ds.latest_people(head.start):
         role = (ds.roles.get(name) or "").lower()
         if noun in role.split() or noun in name.lower():
             return name
