@@ -49,6 +49,33 @@ class Entity:
     words: list[int]
 
 
+class SpanGrid:
+    """Items with character spans, found by the spans they meet, in the order they were added.
+
+    Every item whose span [start, end] meets the query's is returned (and a few near
+    ones): callers keep their own exact test, so a lookup costs the neighbourhood, not
+    the document.
+    """
+
+    WIDTH = 256
+
+    def __init__(self) -> None:
+        self._cells: dict[int, list[tuple[int, object]]] = {}
+        self._n = 0
+
+    def add(self, start: int, end: int, item) -> None:
+        for c in range(min(start, end) // self.WIDTH, max(start, end) // self.WIDTH + 1):
+            self._cells.setdefault(c, []).append((self._n, item))
+        self._n += 1
+
+    def meeting(self, start: int, end: int) -> list:
+        found: dict[int, object] = {}
+        for c in range(min(start, end) // self.WIDTH, max(start, end) // self.WIDTH + 1):
+            for k, item in self._cells.get(c, ()):
+                found[k] = item
+        return [found[k] for k in sorted(found)]
+
+
 @dataclass
 class Analysis:
     """One document's text with its words, sentences, paragraphs and entities."""
@@ -68,6 +95,35 @@ class Analysis:
     def _word_starts(self) -> list[int]:
         return [w.start for w in self.words]
 
+    @functools.cached_property
+    def _words_in_order(self) -> bool:
+        starts = self._word_starts
+        return all(starts[k] <= starts[k + 1] for k in range(len(starts) - 1))
+
+    def words_between(self, lo: int, hi: int) -> list[Word]:
+        """The words that start at or after offset `lo` and before `hi`, in order."""
+        if not self._words_in_order:
+            return [w for w in self.words if lo <= w.start < hi]
+        starts = self._word_starts
+        return self.words[bisect_left(starts, lo):bisect_left(starts, max(lo, hi))]
+
+    def entities_near(self, start: int, end: int) -> list[Entity]:
+        """The entities whose span meets [start, end] (and maybe a few more), in list order."""
+        cached = self.__dict__.get("_entity_grid")
+        if cached is None or cached[0] is not self.entities or cached[1] != len(self.entities):
+            grid = SpanGrid()
+            for e in self.entities:
+                grid.add(e.start, e.end, e)
+            cached = self.__dict__["_entity_grid"] = (self.entities, len(self.entities), grid)
+        return cached[2].meeting(start, end)
+
+    def stripped_before(self, offset: int, width: int = 8) -> str:
+        """The last `width` characters of `text[:offset].rstrip()`, without copying the prefix."""
+        j = min(offset, len(self.text))
+        while j > 0 and self.text[j - 1].isspace():
+            j -= 1
+        return self.text[max(0, j - width):j]
+
     def paragraph_of(self, offset: int) -> int:
         return max(0, bisect_right(self._para_starts, offset) - 1)
 
@@ -86,11 +142,6 @@ class Analysis:
             out.append(j)
             stack.extend(self.words[j].children)
         return sorted(out)
-
-    def words_in(self, span: tuple[int, int]) -> list[Word]:
-        """The words that start inside a character span (a paragraph, a quotation)."""
-        lo, hi = bisect_left(self._word_starts, span[0]), bisect_left(self._word_starts, span[1])
-        return self.words[lo:hi]
 
     def sentence_words(self, s: int) -> list[Word]:
         a, b = self.sentences[s]
@@ -167,9 +218,13 @@ def analyse(stanza_doc, text: str, back: Sequence[int]) -> Analysis:
                 words[w.head].children.append(w.i)
         sentences.append((first, len(words)))
     entities: list[Entity] = []
+    starts = [w.start for w in words]
+    in_order = all(starts[k] <= starts[k + 1] for k in range(len(starts) - 1))
     for ent in stanza_doc.ents:
         start, end = back[ent.start_char], back[ent.end_char]
-        members = [w.i for w in words if w.start >= start and w.end <= end]
+        # the words inside the entity: from the first starting at its start, while they start by its end
+        near = words[bisect_left(starts, start):bisect_right(starts, end)] if in_order else words
+        members = [w.i for w in near if w.start >= start and w.end <= end]
         for j in members:
             words[j].ner = ent.type
         entities.append(Entity(text=text[start:end], type=ent.type, start=start, end=end, words=members))
@@ -397,16 +452,23 @@ def _initialled_names(text: str, words: list[Word], entities: list[Entity]) -> l
             i = end + 1
         else:
             i += 1
+    grid = SpanGrid()  # the entities by position, so a name looks only at its neighbours
+    for e in entities:
+        grid.add(e.start, e.end, e)
+    added: list[Entity] = []
+    dropped: set[int] = set()
     for a, b in spans:
         start, stop = words[a].start, words[b].end
-        if any(e.type in ("PERSON", "PER") and e.start <= start and e.end >= stop for e in entities):
+        near = [e for e in grid.meeting(start, stop) if id(e) not in dropped]
+        if any(e.type in ("PERSON", "PER") and e.start <= start and e.end >= stop for e in near):
             continue
-        entities = [e for e in entities if e.end <= start or e.start >= stop]
+        dropped.update(id(e) for e in near if not (e.end <= start or e.start >= stop))
         for j in range(a, b + 1):
             words[j].ner = "PERSON"
-        entities.append(Entity(text=text[start:stop], type="PERSON", start=start, end=stop,
-                               words=list(range(a, b + 1))))
-    return sorted(entities, key=lambda e: e.start)
+        added.append(Entity(text=text[start:stop], type="PERSON", start=start, end=stop,
+                            words=list(range(a, b + 1))))
+        grid.add(start, stop, added[-1])
+    return sorted([e for e in entities + added if id(e) not in dropped], key=lambda e: e.start)
 
 
 def _surname(text: str) -> str:

@@ -174,7 +174,8 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
     if head.upos == "PROPN":
         ids = {w.i for w in words} | {w.i for w in propn_run(a, head)}
         words = [a.words[j] for j in range(min(ids), max(ids) + 1)]
-    ent = next((e for e in a.entities if e.start <= head.start and head.end <= e.end and e.words), None)
+    ent = next((e for e in a.entities_near(head.start, head.end)
+                if e.start <= head.start and head.end <= e.end and e.words), None)
     if ent is not None:
         ids = {w.i for w in words} | set(ent.words)
         words = [a.words[j] for j in range(min(ids), max(ids) + 1)]

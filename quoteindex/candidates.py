@@ -93,8 +93,11 @@ def before_verb_is_quote(a: Analysis, v: Word, gap: int = 6) -> bool:
     return before.endswith((",", "”", '"', "''", "’", ":", "—", "-")) or v.i == a.sentences[v.sent][0]
 
 
-def text_before_ends(a: Analysis, offset: int, endings: tuple[str, ...], window: int = 200) -> bool:
-    """Whether the text before `offset` ends (past spaces) with one of `endings`; a bounded look-behind."""
+def text_before_ends(a: Analysis, offset: int, endings: tuple[str, ...], window: int | None = None) -> bool:
+    """Whether the text before `offset` ends with one of `endings`: past any spaces, or within
+    `window` characters of it."""
+    if window is None:
+        return a.stripped_before(offset).endswith(endings)
     return a.text[max(0, offset - window):offset].rstrip().endswith(endings)
 
 
@@ -443,12 +446,13 @@ def _person_in(a: Analysis, head: Word) -> Word:
         w = a.words[j]
         if w.ner in PERSON_TYPES and abs(w.start - head.start) < 80 and w.sent == head.sent \
                 and w.deprel not in ("nmod:poss", "compound", "amod") and not is_possessed(a, w):
-            ent = next((e for e in a.entities if e.start <= w.start < e.end and e.words), None)
+            ent = next((e for e in a.entities_near(w.start, w.start) if e.start <= w.start < e.end and e.words), None)
             if ent is not None:
                 return a.words[ent.words[-1]]
     if head.text[:1].isupper():
         # "said Mayor of London Sadiq Khan" with the name hung off the place: the person the title runs into
-        for e in a.entities:
+        after = a.words[head.i + 1:head.i + 6]
+        for e in a.entities_near(min(w.start for w in after), max(w.end for w in after)) if after else ():
             if e.type in PERSON_TYPES and e.words and head.i < e.words[0] <= head.i + 5 \
                     and a.words[e.words[0]].sent == head.sent \
                     and all(a.words[j].upos in ("PROPN", "ADP", "DET") for j in range(head.i + 1, e.words[0])):
@@ -467,7 +471,8 @@ def _appositive_name(a: Analysis, head: Word) -> Word | None:
     k = last.i + 1
     if k + 1 >= len(a.words) or a.words[k].text != "," or a.words[k + 1].sent != head.sent:
         return None
-    ent = next((e for e in a.entities if e.words and e.words[0] == k + 1 and e.type in PERSON_TYPES), None)
+    ent = next((e for e in a.entities_near(a.words[k + 1].start, a.words[k + 1].end)
+                if e.words and e.words[0] == k + 1 and e.type in PERSON_TYPES), None)
     if ent is not None:
         name_words = [a.words[j] for j in ent.words]
     else:

@@ -16,8 +16,8 @@ from .gender import first_name_gender
 from .candidates import enabled
 from .lexicon import (org_kind, FEMALE_TITLES, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS,
                       REPORTING_NOUNS, REPORTING_VERBS, ROLE_WORDS, TITLE_WORDS)
-from .mentions import (PERSON_TYPES, appositive_role, compatible_names, headline_case, in_dateline, is_temporal, lower_tokens,
-                       mention_words, nominal_run, person_name, plausible_person, propn_run, span_text, title_strip)
+from .mentions import (PERSON_TYPES, SUFFIX_WORDS, appositive_role, compatible_names, headline_case, in_dateline,
+                       is_temporal, lower_tokens, mention_words, name_key, nominal_run, person_name, plausible_person, propn_run, span_text, title_strip)
 
 
 MAIN_SUBJECT_BONUS = 3.0
@@ -70,6 +70,7 @@ class DocumentSpeakers:
                 self._person_words.update({x.i: (name_words[0].start, name) for x in name_words})
         self._introduced = sorted(self.people, key=lambda p: p[0])  # (offset, name as written, head)
         self._introduced_starts = [p[0] for p in self._introduced]
+        self._index_names()
         # what the article calls each person ("corporate speaker Lance Wallnau", "Hedge, an appraiser"),
         # so that "the conference speaker" or "the appraiser" later finds them
         self.descriptors: dict[str, set[str]] = {}
@@ -111,12 +112,14 @@ class DocumentSpeakers:
                     votes.setdefault(name, {}).setdefault(g, 0)
                     votes[name][g] += 3
         # "Clinton spoke on Monday. She said ..." : a sentence with one person, the next opening with a pronoun
+        by_sent: dict[int, list] = {}  # the person entities of each sentence, in order
+        for e in a.entities:
+            if e.type in PERSON_TYPES and e.words:
+                by_sent.setdefault(a.words[e.words[0]].sent, []).append(e)
         for s in range(len(a.sentences) - 1):
-            persons = {self.full_name(self._entity_name(e)) for e in a.entities
-                       if e.type in PERSON_TYPES and e.words and a.words[e.words[0]].sent == s}
-            subjects = {self.full_name(self._entity_name(e)) for e in a.entities
-                        if e.type in PERSON_TYPES and e.words and a.words[e.words[0]].sent == s
-                        and any(a.words[j].deprel.startswith("nsubj") for j in e.words)}
+            persons = {self.full_name(self._entity_name(e)) for e in by_sent.get(s, ())}
+            subjects = {self.full_name(self._entity_name(e)) for e in by_sent.get(s, ())
+                        if any(a.words[j].deprel.startswith("nsubj") for j in e.words)}
             if len(persons) != 1 or not subjects:
                 continue
             nxt = a.sentence_words(s + 1)
@@ -135,6 +138,23 @@ class DocumentSpeakers:
         for name, v in votes.items():
             self.gender[name] = max(v, key=v.get)
 
+    def _index_names(self) -> None:
+        """`names` and `_introduced` by last name, so that resolving a name looks at the names it could
+        be short for, not at every name; and `full_name`'s answers kept, since they only depend on them."""
+        self._indexed = (len(self.names), len(self._introduced))
+        self._names_by_key: dict[str | None, list[int]] = {}
+        self._opening: dict[str, set[str]] = {}  # first token -> the longer names it opens
+        for k, n in enumerate(self.names):
+            self._names_by_key.setdefault(name_key(n), []).append(k)
+            toks = lower_tokens(n)
+            if len(toks) > 1:
+                self._opening.setdefault(toks[0], set()).add(n)
+        self._introduced_by_key: dict[str | None, list[int]] = {}
+        for k, (_, n, _) in enumerate(self._introduced):
+            self._introduced_by_key.setdefault(name_key(n), []).append(k)
+        self._fullest: dict[str, tuple[str, bool]] = {}  # name -> (fullest form, found as the one name it opens)
+        self._latest: dict[str, tuple[list[int], list[tuple]]] = {}  # name -> starts, running max of (sent, -start, start, fuller form)
+
     def _name_head(self, w: Word) -> Word:
         """The word a name hangs from: UD heads "Chuck Grassley" on "Chuck" (Grassley is flat)."""
         while w.deprel in ("flat", "flat:name", "compound") and w.head >= 0 and self.a.words[w.head].sent == w.sent \
@@ -151,24 +171,30 @@ class DocumentSpeakers:
         With `at` (a character offset), the full form introduced most recently before it:
         an article can name two Podestas or two Smiths, and "Podesta" means the last one named.
         """
-        best = name
-        for other in self.names:
-            if len(lower_tokens(other)) > len(lower_tokens(best)) and compatible_names(best, other):
-                best = other
-        if best == name and len(lower_tokens(name)) == 1:
-            # "Ban" for "Ban Ki-moon", "Xi" for "Xi Jinping": a lone name that is no one's surname
-            # but opens exactly one full name (family name first, or a first name)
-            opens = {n for n in self.names if len(lower_tokens(n)) > 1 and lower_tokens(n)[0] == lower_tokens(name)[0]}
-            if len(opens) == 1:
-                return self.full_name(opens.pop())
+        if self._indexed != (len(self.names), len(self._introduced)):
+            self._index_names()  # names added after construction
+        if name not in self._fullest:
+            best, opened = name, False
+            for k in self._candidates(self._names_by_key, name):
+                other = self.names[k]
+                if len(lower_tokens(other)) > len(lower_tokens(best)) and compatible_names(best, other):
+                    best = other
+            if best == name and len(lower_tokens(name)) == 1:
+                # "Ban" for "Ban Ki-moon", "Xi" for "Xi Jinping": a lone name that is no one's surname
+                # but opens exactly one full name (family name first, or a first name)
+                opens = self._opening.get(lower_tokens(name)[0], set())
+                if len(opens) == 1:
+                    best, opened = self.full_name(next(iter(opens))), True
+            self._fullest[name] = (best, opened)
+        best, opened = self._fullest[name]
+        if opened:
+            return best
         if at is None or best == name:
             return best
         # latest sentence first; within it the first named ("Tony Podesta, brother of John Podesta")
-        before = [((h.sent if h is not None else 0), -start, start, n) for start, n, h in self._introduced
-                  if start < at and len(lower_tokens(n)) > len(lower_tokens(name)) and compatible_names(name, n)]
-        if not before:
+        latest = self._latest_before(name, at)
+        if latest is None:
             return best
-        latest = max(before)[3]
         return self.full_name(latest) if len(lower_tokens(latest)) < len(lower_tokens(best)) and compatible_names(latest, best) else latest
 
     def person_of(self, w: Word) -> str | None:
@@ -199,13 +225,36 @@ class DocumentSpeakers:
             if head is None or head.i in a.quoted:
                 continue
             top = self._name_head(head)
-            para_words = [w for w in a.words_in(a.paragraphs[head.para]) if w.upos != "PUNCT"]
+            para_words = [w for w in a.words_between(*a.paragraphs[head.para]) if w.upos != "PUNCT"]
             name_line = not any(w.upos in ("VERB", "AUX") for w in para_words)
             if top.i in self.subjects or name_line:
                 full = self.full_name(name, start)
                 if full != other_than:
                     found = full
         return found
+
+    @staticmethod
+    def _candidates(index: dict[str | None, list[int]], name: str) -> list[int]:
+        """Positions of the names `name` can be compatible with (same last name, or a suffix), in order."""
+        found = list(index.get(name_key(name), ()))
+        for suffix in SUFFIX_WORDS:
+            found += index.get(suffix, ())
+        return sorted(set(found))
+
+    def _latest_before(self, name: str, at: int) -> str | None:
+        """The fuller form of `name` introduced last before offset `at` (latest sentence, then first in it)."""
+        if name not in self._latest:
+            starts, best_so_far = [], []
+            for k in self._candidates(self._introduced_by_key, name):
+                start, n, h = self._introduced[k]
+                if len(lower_tokens(n)) > len(lower_tokens(name)) and compatible_names(name, n):
+                    item = ((h.sent if h is not None else 0), -start, start, n)
+                    starts.append(start)
+                    best_so_far.append(max(best_so_far[-1], item) if best_so_far else item)
+            self._latest[name] = (starts, best_so_far)
+        starts, best_so_far = self._latest[name]
+        k = bisect_left(starts, at)
+        return best_so_far[k - 1][3] if k else None
 
     def note_gender(self, name: str, words: list[Word]) -> None:
         for w in words:
@@ -214,6 +263,41 @@ class DocumentSpeakers:
                 self.gender.setdefault(name, "f")
             elif t in MALE_TITLES:
                 self.gender.setdefault(name, "m")
+
+    def _antecedents(self) -> list[tuple[int, str, int | None, bool, bool]]:
+        """`people` as pronoun antecedents: (offset, full name, sentence, subject, main subject).
+
+        What does not change between pronouns is worked out once per person named (`people`
+        only grows), not again for every pronoun.
+        """
+        cached = self.__dict__.get("_antecedent_cache")
+        if cached is None or cached[0] is not self.people or cached[1] > len(self.people):
+            cached = self._antecedent_cache = (self.people, 0, [])
+        _, done, out = cached
+        for start, name, head in self.people[done:]:
+            if head is not None and head.deprel in ("compound", "amod") and head.head > head.i \
+                    and self.a.words[head.head].upos == "NOUN":
+                continue  # "the Cruise video": a name that only modifies a thing is no antecedent
+            top = self._name_head(head) if head is not None else None
+            subject = top is not None and top.i in self.subjects
+            main = subject and top.head >= 0 and self.a.words[top.head].deprel == "root"
+            out.append((start, self.full_name(name, start), head.sent if head is not None else None, subject, main))
+        self._antecedent_cache = (self.people, len(self.people), out)
+        return out
+
+    def latest_people(self, before: int) -> list[tuple[int, str, Word | None]]:
+        """`people` named before offset `before`, latest first (the same order as a stable sort)."""
+        cached = self.__dict__.get("_latest_cache")
+        if cached is None or cached[0] is not self.people or cached[1] > len(self.people):
+            cached = (self.people, 0, [], [])
+        _, done, keys, entries = cached
+        for k in range(done, len(self.people)):
+            key = (-self.people[k][0], k)
+            at = bisect_left(keys, key)
+            keys.insert(at, key)
+            entries.insert(at, self.people[k])
+        self._latest_cache = (self.people, len(self.people), keys, entries)
+        return entries[bisect_left(keys, (-before + 1, -1)):]
 
     def person_before(self, offset: int, gender: str | None, last_speaker: tuple[str, int] | None,
                       learned: dict[str, float] | None = None, weight: float = 0.0) -> str | None:
@@ -227,21 +311,16 @@ class DocumentSpeakers:
         here_sent = here.sent if here else 0
         best: tuple[float, str] | None = None
         seen: dict[str, float] = {}
-        for start, name, head in self.people:
+        for start, full, sent, subject, main in self._antecedents():
             if start >= offset:
                 continue
-            if head is not None and head.deprel in ("compound", "amod") and head.head > head.i \
-                    and self.a.words[head.head].upos == "NOUN":
-                continue  # "the Cruise video": a name that only modifies a thing is no antecedent
-            full = self.full_name(name, start)
             if gender is not None and self.gender.get(full) not in (None, gender):
                 continue
-            sent = head.sent if head is not None else here_sent
+            sent = sent if sent is not None else here_sent
             score = -1.0 * min(here_sent - sent, 30) + (3.0 if here_sent - sent <= 1 else 0.0)
-            top = self._name_head(head) if head is not None else None
-            if top is not None and top.i in self.subjects:
+            if subject:
                 score += 1.5
-                if here_sent - sent <= 1 and top.head >= 0 and self.a.words[top.head].deprel == "root":
+                if here_sent - sent <= 1 and main:
                     score += MAIN_SUBJECT_BONUS  # the subject of the sentence just before: "X argued … “…,” he wrote"
             score += 4.0 * min(self.speakers.get(full, 0), 3)
             if learned:
@@ -311,7 +390,8 @@ def owned_description(a: Analysis, ds: DocumentSpeakers, head: Word, words: list
         name = ds.person_before(owner.start, "m" if low == "his" else "f",
                                 (last[0], last[1]) if last and last[3] == "person" else None)
     elif owner.upos == "PROPN" and owner.ner in PERSON_TYPES:
-        ent = next((e for e in a.entities if e.start <= owner.start < e.end and e.words), None)
+        ent = next((e for e in a.entities_near(owner.start, owner.start) if e.start <= owner.start < e.end and e.words),
+                   None)
         name = ds.full_name(person_name(a, ent)[0], owner.start) if ent else None
     elif owner.upos == "PROPN" and owner.ner == "O":
         _, name_words = title_strip([w for w in propn_run(a, owner) if w.text[:1].isalpha()])
@@ -330,7 +410,9 @@ def organisation_before(a: Analysis, head: Word, window: int = 6) -> str | None:
     """The organisation 'the company' / 'the daily' / 'the ministry' picks up: the last one named, nearby."""
     lo = a.sentences[max(0, head.sent - window)][0]
     wanted = org_kind([head.lemma])
-    for e in reversed([e for e in a.entities if e.type == "ORG" and e.words and lo <= e.words[0] < head.i]):
+    span = a.words[lo:head.i]
+    near = a.entities_near(min(w.start for w in span), max(w.end for w in span)) if span else []
+    for e in reversed([e for e in near if e.type == "ORG" and e.words and lo <= e.words[0] < head.i]):
         if any(a.words[j].i in a.quoted for j in e.words):
             continue
         if wanted is not None and enabled("coref:organisation-kind"):
@@ -372,9 +454,7 @@ def group_before(a: Analysis, pron: Word) -> str | None:
 
 def description_referent(ds: DocumentSpeakers, head: Word, last) -> str | None:
     noun = head.lemma.lower()
-    for start, name, _ in sorted(ds.people, key=lambda p: p[0], reverse=True):
-        if start >= head.start:
-            continue
+    for start, name, _ in ds.latest_people(head.start):
         role = (ds.roles.get(name) or "").lower()
         if noun in role.split() or noun in name.lower():
             return name

@@ -7,6 +7,7 @@ kept ("Brent Bozell III"), datelines and headline case never taken for names.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .annotations import INITIAL, Analysis, Word, glued_hyphen
@@ -192,10 +193,11 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
     """The name inside a mention, the role as written, and the speaker type."""
     if h.lemma in PERSON_PRONOUNS or h.lemma in PLURAL_PRONOUNS or h.lemma in THING_PRONOUNS:
         return None, None, "pronoun"
-    ent = next((e for e in a.entities if e.start <= h.start and h.end <= e.end), None)
+    ent = next((e for e in a.entities_near(h.start, h.end) if e.start <= h.start and h.end <= e.end), None)
     if ent is None or ent.type not in PERSON_TYPES:
         # "Senate Minority Leader Harry M. Reid" headed by "Senate": the title runs into a name
-        named = next((e for e in a.entities if e.type in PERSON_TYPES and e.words and e.start > h.start
+        near = a.entities_near(min(w.start for w in words), max(w.end for w in words)) if words else []
+        named = next((e for e in near if e.type in PERSON_TYPES and e.words and e.start > h.start
                       and any(w.i == e.words[-1] for w in words)
                       and all(a.words[j].upos == "PROPN" for j in range(h.i, e.words[0]))), None)
         ent = named or ent
@@ -340,11 +342,24 @@ def appositive_role(a: Analysis, h: Word) -> str | None:
 
 
 def lower_tokens(name: str) -> list[str]:
-    return [t for t in re.split(r"\s+", name.replace("’", "'").lower()) if t]
+    return list(_lower_tokens(name))
+
+
+@functools.lru_cache(maxsize=16384)
+def _lower_tokens(name: str) -> tuple[str, ...]:
+    # names recur all through a long article: split each once
+    return tuple(t for t in re.split(r"\s+", name.replace("’", "'").lower()) if t)
+
+
+def name_key(name: str) -> str | None:
+    """The last token of a name without a possessive: two names can only be compatible if the
+    keys match or one ends in a generational suffix (`SUFFIX_WORDS`)."""
+    toks = _lower_tokens(name)
+    return toks[-1].removesuffix("'s") if toks else None
 
 
 def compatible_names(short: str, full: str) -> bool:
-    s, f = lower_tokens(short), lower_tokens(full)
+    s, f = _lower_tokens(short), _lower_tokens(full)
     if {"and", "&"} & set(f):
         return False
     if s and f and f[-1] in SUFFIX_WORDS and s[-1] not in SUFFIX_WORDS:

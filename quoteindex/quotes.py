@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .annotations import Analysis, Word
+from .annotations import Analysis, SpanGrid, Word
 from .lexicon import FRAGMENT_VERBS, REPORTING_NOUNS, REPORTING_VERBS, verb_forms
 from .marks import MarkedSpan, find_marked_spans, word_count
 
@@ -53,6 +53,21 @@ def title_cased(a: Analysis, w: Word) -> bool:
     """A capitalised word inside its sentence: a name or a headline's Title Case ("the United States",
     "Orbán Tells Trump …"), so never a cue, whatever the tagger made of it."""
     return w.text[:1].isupper() and w.i > a.sentences[w.sent][0]
+
+
+_GRID: tuple[list[MarkedSpan], int, SpanGrid] | None = None
+
+
+def _near(marked: list[MarkedSpan], start: int, end: int) -> list[MarkedSpan]:
+    """The marked spans (marks included) that meet [start, end], and maybe a few more, in order."""
+    global _GRID
+    cached = _GRID
+    if cached is None or cached[0] is not marked or cached[1] != len(marked):
+        grid = SpanGrid()
+        for m in marked:
+            grid.add(m.open_at, m.close_at, m)
+        cached = _GRID = (marked, len(marked), grid)
+    return cached[2].meeting(start, end)
 
 
 def is_cue_verb(w: Word, lexicon=REPORTING_VERBS) -> bool:
@@ -142,7 +157,7 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
             inner = set(a.subtree(v.i))
             idx = [j for j in a.subtree(h.i) if j not in inner and a.words[j].start < v.start]
             lo = a.sentences[v.sent][0]
-            if at_end and a.text[:v.start].rstrip().endswith(",") and len(idx) < (v.i - lo) / 2:
+            if at_end and a.stripped_before(v.start).endswith(",") and len(idx) < (v.i - lo) / 2:
                 # "CLAUSE, confirmed Putin aide Yuri Ushakov." hung off a noun deep inside the clause
                 idx = [j for j in range(lo, v.i) if a.words[j].start < v.start]
             return idx, "inverted"
@@ -362,7 +377,7 @@ def _according(a: Analysis, v: Word, marked: list[MarkedSpan]) -> Quote | None:
     inner = set(a.subtree(x.i)) | {v.i}
     idx = [j for j in a.subtree(clause.i) if j not in inner and a.words[j].sent == v.sent]
     lo = a.sentences[v.sent][0]
-    if (len(idx) < 3 or not _has_verb(a, idx)) and a.text[:v.start].rstrip().endswith(",") and v.i - lo >= 4:
+    if (len(idx) < 3 or not _has_verb(a, idx)) and a.stripped_before(v.start).endswith(",") and v.i - lo >= 4:
         # "CLAUSE, according to X." with the parse hanging "according" off a noun
         idx = [j for j in range(lo, v.i) if a.words[j].text != "," or j != v.i - 1]
     if len(idx) < 3 or not _has_verb(a, idx):
@@ -402,8 +417,9 @@ def according_source(a: Analysis, v: Word) -> Word | None:
 
 def _classify(a: Analysis, q: Quote, marked: list[MarkedSpan]) -> Quote | None:
     """Direct if the clause is all quoted, mixed if partly; marked spans it touches join it."""
-    inside = [m for m in marked if m.start >= q.start - 2 and m.end <= q.end + 2]
-    crossing = [m for m in marked if m not in inside and _overlap(q.start, q.end, m.start, m.end) > 0]
+    near = _near(marked, q.start - 2, q.end + 2)
+    inside = [m for m in near if m.start >= q.start - 2 and m.end <= q.end + 2]
+    crossing = [m for m in near if m not in inside and _overlap(q.start, q.end, m.start, m.end) > 0]
     for m in crossing:
         # a longer quotation the clause runs into: the clause stops before it
         if m.start > q.start:
@@ -418,7 +434,7 @@ def _classify(a: Analysis, q: Quote, marked: list[MarkedSpan]) -> Quote | None:
         q.end -= 1
     if q.end - q.start < 3:
         return None
-    inside = [m for m in marked if m.start >= q.start - 2 and m.end <= q.end + 2]
+    inside = [m for m in _near(marked, q.start - 2, q.end + 2) if m.start >= q.start - 2 and m.end <= q.end + 2]
     if not inside:
         q.kind = "indirect"
         return q
@@ -442,13 +458,14 @@ def _verb_candidates(a: Analysis, span: MarkedSpan, marked: list[MarkedSpan], le
     """Cue verbs near a quotation in its paragraph, outside quotation marks, best first."""
     para = a.paragraph_of(span.open_at)
     p_start, p_end = a.paragraphs[para]
-    prev_end = max([m.close_at for m in marked if m.close_at <= span.open_at and m.close_at > p_start] + [p_start])
-    next_start = min([m.open_at for m in marked if m.open_at >= span.close_at and m.open_at < p_end] + [p_end])
+    around = _near(marked, p_start, max(p_end, span.open_at))
+    prev_end = max([m.close_at for m in around if m.close_at <= span.open_at and m.close_at > p_start] + [p_start])
+    next_start = min([m.open_at for m in around if m.open_at >= span.close_at and m.open_at < p_end] + [p_end])
     first_sent = a.word_at(span.start).sent if a.word_at(span.start) else None
     last_w = a.word_at(max(span.start, span.end - 1))
     last_sent = last_w.sent if last_w else None
     out = []
-    for w in a.words:
+    for w in a.words_between(max(prev_end, p_start), p_end):
         if w.start < prev_end or w.end > next_start or not (p_start <= w.start < p_end):
             continue
         if w.i in a.quoted:
@@ -502,8 +519,11 @@ def colon_lead(a: Analysis, m: MarkedSpan) -> Word | None:
 def direct_quotes(a: Analysis, marked: list[MarkedSpan], taken: list[tuple[int, int]]) -> list[Quote]:
     """Quotations in marks that no reported clause has claimed, with the nearest cue."""
     quotes = []
+    claimed = SpanGrid()
+    for s, e in taken:
+        claimed.add(s, e, (s, e))
     for m in marked:
-        if any(_overlap(m.start, m.end, s, e) > 0 for s, e in taken):
+        if any(_overlap(m.start, m.end, s, e) > 0 for s, e in claimed.meeting(m.start, m.end)):
             continue
         first = a.word_at(m.start) or a.word_at(m.open_at)
         sent = first.sent if first else 0
@@ -551,21 +571,27 @@ def _sentence_like(a: Analysis, m: MarkedSpan) -> bool:
 def find_quotes(a: Analysis) -> list[Quote]:
     """All quotations in the document, in text order, overlapping duplicates removed."""
     marked = find_marked_spans(a.text)
-    a.quoted = {w.i for w in a.words if _in_marks(w, marked)}
+    a.quoted = {w.i for m in marked for w in a.words_between(m.open_at, m.close_at + 1) if _in_marks(w, [m])}
     quotes: list[Quote] = []
     claimed: list[tuple[int, int]] = []
+    found = SpanGrid()  # the quotes so far, by span
     for q in reported_clauses(a, marked):
         q = _classify(a, q, marked)
         if q is None:
             continue
-        if any(_overlap(q.start, q.end, o.start, o.end) > 0.5 * min(q.end - q.start, o.end - o.start) for o in quotes):
+        if any(_overlap(q.start, q.end, o.start, o.end) > 0.5 * min(q.end - q.start, o.end - o.start)
+               for o in found.meeting(q.start, q.end)):
             continue  # a nested reporting verb inside an already reported clause
         quotes.append(q)
+        found.add(q.start, q.end, q)
         claimed.extend((m.start, m.end) for m in q.marked)
-    quotes.extend(direct_quotes(a, marked, claimed))
+    for q in direct_quotes(a, marked, claimed):
+        quotes.append(q)
+        found.add(q.start, q.end, q)
     for q in block_quotes(a, marked) + name_colon_quotes(a, marked):
-        if not any(_overlap(q.start, q.end, o.start, o.end) > 0 for o in quotes):
+        if not any(_overlap(q.start, q.end, o.start, o.end) > 0 for o in found.meeting(q.start, q.end)):
             quotes.append(q)
+            found.add(q.start, q.end, q)
     quotes.sort(key=lambda q: (q.start, q.end))
     return quotes
 
@@ -577,9 +603,9 @@ def block_quotes(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
         if not a.text[p_start:p_end].rstrip().endswith(":"):
             continue
         n_start, n_end = a.paragraphs[k + 1]
-        if any(m.open_at == n_start for m in marked):
+        if any(m.open_at == n_start for m in _near(marked, n_start, n_start)):
             continue  # a marked quotation: handled as direct
-        cues = [w for w in a.words if p_start <= w.start < p_end and w.i not in a.quoted
+        cues = [w for w in a.words_between(p_start, p_end) if w.i not in a.quoted
                 and (is_cue_verb(w) or w.lemma in ("read", "continue", "put"))]
         if not cues:
             continue
@@ -587,7 +613,7 @@ def block_quotes(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
         first = a.word_at(n_start)
         q = Quote(n_start, n_end, "direct", k + 1, first.sent if first else v.sent, cue=v.i, cue_text=v.text,
                   evidence="cue:block", confidence=0.7)
-        q.marked = [m for m in marked if n_start <= m.start and m.end <= n_end]
+        q.marked = [m for m in _near(marked, n_start, n_end) if n_start <= m.start and m.end <= n_end]
         if q.marked:
             q.kind = "mixed"
         out.append(q)
@@ -598,7 +624,7 @@ def name_colon_quotes(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
     """'Sanders: Endorsements prove …' — a name and a colon open a line (headlines, briefs)."""
     out = []
     for k, (p_start, p_end) in enumerate(a.paragraphs):
-        words = [w for w in a.words if p_start <= w.start < p_end]
+        words = a.words_between(p_start, p_end)
         colon = next((n for n, w in enumerate(words[:6]) if w.text == ":"), None)
         if not colon or any(w.upos != "PROPN" for w in words[:colon]):
             continue
@@ -608,7 +634,7 @@ def name_colon_quotes(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
         start, end = rest[0].start, rest[-1].end
         while end > start and a.text[end - 1] in ".;":
             end -= 1
-        inside = [m for m in marked if start <= m.open_at and m.close_at <= end + 1]
+        inside = [m for m in _near(marked, start, end + 1) if start <= m.open_at and m.close_at <= end + 1]
         kind = "mixed" if inside else "indirect"
         if len(inside) == 1 and inside[0].open_at <= start + 1 and inside[0].close_at >= end - 1:
             start, end, kind = inside[0].start, inside[0].end, "direct"
