@@ -198,3 +198,15 @@ def test_a_description_picks_up_an_organisation_of_its_own_kind(org, description
               "it/PRON/nsubj/10 failed/VERB/ccomp/8/fail badly/ADV/advmod/10 ./PUNCT/punct/8", ((0, 2, "ORG"),))
     q = next(q for q in extract(a) if "failed" in a.text[q.start:q.end])
     assert (q.speaker == org) == resolved, q.speaker
+
+
+def test_she_is_the_person_the_paragraph_is_about_not_the_most_quoted():
+    from quoteindex.coref import DocumentSpeakers
+    a = parse("Mary/PROPN/nsubj/2 Kent/PROPN/flat/0 spoke/VERB/root/-1/speak ./PUNCT/punct/2 It/PRON/nsubj/5 "
+              "rained/VERB/root/-1/rain ./PUNCT/punct/5 It/PRON/nsubj/8 ended/VERB/root/-1/end ./PUNCT/punct/8 "
+              "It/PRON/nsubj/11 stopped/VERB/root/-1/stop ./PUNCT/punct/11 Ann/PROPN/nsubj/15 Lee/PROPN/flat/13 "
+              "worried/VERB/root/-1/worry ./PUNCT/punct/15 She/PRON/nsubj/18/she left/VERB/root/-1/leave ./PUNCT/punct/18",
+              ((0, 1, "PERSON"), (13, 14, "PERSON")), breaks=(13,))
+    ds = DocumentSpeakers(a)
+    ds.speakers["Mary Kent"] = 3  # quoted three times already, and the last speaker
+    assert ds.person_before(a.words[17].start, "f", ("Mary Kent", 0)) == "Ann Lee"
