@@ -15,6 +15,7 @@ quote, read its docstring and run its test.
 from __future__ import annotations
 
 import contextvars
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -559,6 +560,8 @@ def speaker_kind(a: Analysis, w: Word) -> str:
     The entity tagger settles names; a common noun's kind is learned from GUM's typed mentions (`kinds`)."""
     if w.upos == "PRON":
         return "speaker" if w.lemma not in ("which", "that", "what") else "thing"  # "it": by what it refers to
+    if w.upos == "NUM" and re.match(r"[\s-]*years?[\s-]*old", a.text[w.end:w.end + 14]):
+        return "speaker"  # "the 56-year-old": a person described by age
     if is_temporal(w):
         return "thing"
     if w.ner in PERSON_TYPES or w.ner in ("ORG", "NORP"):

@@ -146,11 +146,13 @@ def test_an_indefinite_description_is_someone_new():
     ("spokeswoman/NOUN/nsubj", "O", "speaker"), ("Reuters/PROPN/nsubj", "ORG", "speaker"),
     ("Russia/PROPN/nsubj", "GPE", "speaker"), ("Russia/PROPN/obl", "GPE", "thing"),
     ("aircraft/NOUN/nsubj", "O", "thing"), ("earlier/ADV/advmod", "O", "thing"), ("Tuesday/PROPN/obl", "O", "thing"),
-    ("investigation/NOUN/nsubj", "O", "abstract"), ("she/PRON/nsubj", "O", "speaker"),
+    ("investigation/NOUN/nsubj", "O", "abstract"), ("she/PRON/nsubj", "O", "speaker"), ("56/NUM/nsubj", "O", "speaker"),
 ])
 def test_what_can_speak(token, ner, kind):
     from quoteindex.candidates import speaker_kind
     a = parse(f"then/ADV/advmod/2 {token}/2 spoke/VERB/root/-1/speak", ((1, 1, ner),) if ner != "O" else ())
+    if token.startswith("56"):  # "the 56-year-old": a person described by age
+        a = parse("then/ADV/advmod/4 56/NUM/nummod/3 -/PUNCT/punct/3 year-old/NOUN/nsubj/4 spoke/VERB/root/-1/speak")
     assert speaker_kind(a, a.words[1]) == kind
 
 
@@ -210,3 +212,4 @@ def test_she_is_the_person_the_paragraph_is_about_not_the_most_quoted():
     ds = DocumentSpeakers(a)
     ds.speakers["Mary Kent"] = 3  # quoted three times already, and the last speaker
     assert ds.person_before(a.words[17].start, "f", ("Mary Kent", 0)) == "Ann Lee"
+
