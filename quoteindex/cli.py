@@ -91,7 +91,8 @@ def serve(
 
 def _db_file(db: Path) -> None:
     if not db.is_file():
-        err.print(f"[red]Error:[/red] {db} does not exist; create it with `quoteindex extract INPUT --db {db}`")
+        err.print(f"[red]Error:[/red] {db} does not exist; create it with `quoteindex extract INPUT --db {db}`",
+                  highlight=False, soft_wrap=True)
         raise typer.Exit(1)
 
 

@@ -102,6 +102,8 @@ def apply(db: sqlite_utils.Database, row: dict) -> str | None:
         db.execute("update speaker_aliases set speaker_id = ? where speaker_id = ?", [sid, other])
         db.execute("update or ignore speaker_merges set speaker_id = ? where speaker_id = ?", [sid, other])
         db.execute("delete from speaker_merges where speaker_id = ?", [other])
+        db.execute("update or ignore speaker_keys set speaker_id = ? where speaker_id = ? and rank = ?",
+                   [sid, other, speakers.ROLE])
         db.execute("delete from speaker_keys where speaker_id = ?", [other])
         db.execute("delete from speakers where id = ?", [other])
         db.execute("insert or ignore into speaker_merges (speaker_id, form, rule, document_id, merged_at)"
@@ -124,7 +126,8 @@ def apply(db: sqlite_utils.Database, row: dict) -> str | None:
         moved = [qid for qid, mention in db.execute(
             "select id, speaker_mention from quotes where speaker_id = ?", [sid]).fetchall()
             if mention and normalize(mention) == key]
-        db.conn.executemany("update quotes set speaker_id = ? where id = ?", [(new, q) for q in moved])
+        for q in moved:
+            db.execute("update quotes set speaker_id = ? where id = ?", [new, q])
         _touch(db, sid, new)
         return f"{target} split from {name} ({len(moved)} quotes)"
     if action == "rename":

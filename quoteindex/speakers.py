@@ -2,8 +2,9 @@
 
 Every speaker has lookup keys (`speaker_keys`): the normalised form of its name and
 of each alias, the name without titles, first name + surname, transliteration-folded
-forms, and the surname alone. A key's rank says how strong it is (0: a whole name,
-1: a folded spelling variant, 2: a surname alone). The same keys drive merging (a new
+forms, the surname alone, and the roles written beside a person's quotes when they are
+anchored to a place or body ("Russian President"). A key's rank says how strong it is
+(0: a whole name, 1: a folded spelling variant, 2: a surname alone, 3: a role). The same keys drive merging (a new
 person is compared only with the people sharing its surname key, so the cost per name
 stays flat however many speakers there are) and lookup by any name form.
 """
@@ -24,8 +25,8 @@ from .lexicon import TITLE_WORDS
 
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _TITLES = {t.rstrip(".") for t in TITLE_WORDS}
-# key ranks: a whole name, a folded spelling variant, a surname alone
-NAME, VARIANT, SURNAME = 0, 1, 2
+# key ranks: a whole name, a folded spelling variant, a surname alone, a role
+NAME, VARIANT, SURNAME, ROLE = 0, 1, 2, 3
 
 
 def normalize(name: str) -> str:
@@ -65,6 +66,19 @@ def fold(token: str) -> str:
 
 def fold_key(name: str) -> str:
     return " ".join(fold(t) for t in normalize(name).split())
+
+
+def role_key(text: str) -> str | None:
+    """The key of a role anchored to a place or body: "Russian President" and "Russia's president"
+    both give 'rusia president' (the anchor cut to five folded letters: Russia / Russian,
+    Hungary / Hungarian, Ukraine / Ukrainian); None for a bare title ("the president")."""
+    words = text.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    toks = normalize(text).split()
+    if len(toks) < 2 or not words or not words[0][:1].isupper() or toks[0] in _TITLES:
+        return None
+    return " ".join([fold(toks[0])[:5]] + [fold(t) for t in toks[1:]])
 
 
 def _surname(toks: list[str]) -> str | None:
@@ -109,6 +123,7 @@ def query_keys(name: str) -> list[str]:
     toks = name_tokens(name)
     if len(toks) > 2:
         found.add(" ".join([toks[0], toks[-1]]))
+    found.add(role_key(name) or "")
     return sorted(k for k in found if k)
 
 
@@ -183,17 +198,19 @@ def display_names(db: sqlite_utils.Database, sid: int) -> str:
 def rekey(db: sqlite_utils.Database, sid: int) -> None:
     """Rebuild one speaker's lookup keys from its name and aliases."""
     row = db.execute("select name, type from speakers where id = ?", [sid]).fetchone()
-    db.execute("delete from speaker_keys where speaker_id = ?", [sid])
+    db.execute("delete from speaker_keys where speaker_id = ? and rank < ?", [sid, ROLE])  # roles come from quotes
     if row is None:
         return
     name, type_ = row
-    found = {k: r for k, r in sorted(keys(name, type_, canonical=True), key=lambda kr: -kr[1])}
-    for (alias,) in db.execute("select alias from speaker_aliases where speaker_id = ?", [sid]):
-        for k, r in keys(alias, type_):
+    found: dict[str, int] = {}
+    forms = [(name, True)] + [(a, False) for (a,) in db.execute(
+        "select alias from speaker_aliases where speaker_id = ?", [sid])]
+    for form, canonical in forms:
+        for k, r in keys(form, type_, canonical=canonical):
             found[k] = min(r, found.get(k, r))
-    db.execute("insert or ignore into speaker_keys (key, speaker_id, rank) values " +
-               ", ".join(["(?, ?, ?)"] * len(found)), [v for k, r in found.items() for v in (k, sid, r)]) \
-        if found else None
+    with db.atomic():  # executemany outside sqlite-utils: keep it inside a transaction that commits
+        db.conn.executemany("insert or replace into speaker_keys (key, speaker_id, rank) values (?, ?, ?)",
+                            [(k, sid, r) for k, r in found.items()])
 
 
 def refresh_names(db: sqlite_utils.Database, sids: Iterable[int]) -> None:
@@ -224,7 +241,7 @@ class SpeakerIndex:
         self.touched: set[int] = set()  # speakers whose names or aliases changed: their quotes need refresh_names
 
     def speaker_id(self, db: sqlite_utils.Database, name: str | None, type_: str, mention: str | None = None,
-                   document_id: str | None = None) -> int | None:
+                   document_id: str | None = None, role: str | None = None) -> int | None:
         """The id of the speaker `name` names, created if new; None for no name."""
         if not name or not normalize(name):
             return None
@@ -247,13 +264,23 @@ class SpeakerIndex:
         if added or sid in self.touched:
             rekey(db, sid)
             self.touched.add(sid)
+        if role and type_ == "person" and (rk := role_key(role)):
+            db.execute("insert or ignore into speaker_keys (key, speaker_id, rank) values (?, ?, ?)", [rk, sid, ROLE])
         return sid
 
     def _match(self, db: sqlite_utils.Database, name: str, type_: str) -> tuple[int | None, str]:
         if type_ == "person":
             toks = name_tokens(name)
             sur = _surname(toks)
-            if not sur or not _looks_like_name(name):
+            if not _looks_like_name(name):
+                # a description ("Hungary's prime minister") is the one person quoted in that role, if one
+                rk = role_key(name)
+                rows = db.execute(
+                    "select distinct speaker_id from speaker_keys join speakers on speakers.id = speaker_id"
+                    " where speaker_keys.key = ? and rank = ? and speakers.type = 'person'", [rk, ROLE]).fetchall() \
+                    if rk else []
+                return (rows[0][0], "role") if len(rows) == 1 else (None, "")
+            if not sur:
                 return None, ""
             folded = " ".join(fold(t) for t in sur.split())
             cands = db.execute(

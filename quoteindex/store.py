@@ -155,6 +155,12 @@ def _create(db: sqlite_utils.Database) -> None:
         db["speaker_keys"].create_index(["speaker_id"])
         for (sid,) in db.execute("select id from speakers").fetchall():
             speakers.rekey(db, sid)
+        for sid, role in db.execute("select distinct speaker_id, role from quotes join speakers on speakers.id ="
+                                    " speaker_id where role is not null and type = 'person'").fetchall() \
+                if "quotes" in tables else []:
+            if rk := speakers.role_key(role):
+                db.execute("insert or ignore into speaker_keys (key, speaker_id, rank) values (?, ?, ?)",
+                           [rk, sid, speakers.ROLE])
     if "speaker_merges" not in tables:
         db["speaker_merges"].create({"speaker_id": int, "form": str, "rule": str, "document_id": str,
                                      "merged_at": str}, pk=("speaker_id", "form", "rule", "document_id"))
@@ -198,6 +204,7 @@ def quote_id(doc_id: str, start: int, end: int) -> str:
 def save_document(db: sqlite_utils.Database, doc: Document, quotes: Iterable[dict], index: SpeakerIndex) -> int:
     """Store one document and its quotes in a single transaction, replacing its old quotes."""
     rows = []
+    names: dict[int, str] = {}  # speaker -> searchable names, once per document
     try:
         with db.atomic():
             db.execute("delete from quotes where document_id = ?", [doc.id])
@@ -209,17 +216,22 @@ def save_document(db: sqlite_utils.Database, doc: Document, quotes: Iterable[dic
             }, pk="id")
             for q in quotes:
                 speaker_id = index.speaker_id(db, q.get("speaker"), q.get("speaker_type") or "unknown",
-                                              q.get("speaker_mention"), document_id=doc.id)
+                                              q.get("speaker_mention"), document_id=doc.id, role=q.get("role"))
                 rows.append({
                     "id": quote_id(doc.id, q["start"], q["end"]), "document_id": doc.id, "start": q["start"],
                     "end": q["end"], "text": q["text"], "kind": q["kind"], "cue": q.get("cue"),
                     "speaker_id": speaker_id, "speaker_mention": q.get("speaker_mention"), "role": q.get("role"),
                     "confidence": q.get("confidence"), "evidence": q.get("evidence"),
-                    "paragraph": q.get("paragraph"), "sentence": q.get("sentence"), "speaker_names": None,
+                    "paragraph": q.get("paragraph"), "sentence": q.get("sentence"),
+                    "speaker_names": None,
                 })
+                if speaker_id and speaker_id not in names:
+                    names[speaker_id] = speakers.display_names(db, speaker_id)
+                rows[-1]["speaker_names"] = names.get(speaker_id)
             if rows:
                 db["quotes"].insert_all(rows, pk="id", replace=True, batch_size=max(1, 999 // len(QUOTE_COLUMNS)))
-            speakers.refresh_names(db, index.touched | {r["speaker_id"] for r in rows if r["speaker_id"]})
+            # a speaker who gained a name form in this document: their older quotes are found by it too
+            speakers.refresh_names(db, index.touched)
             index.touched.clear()
     except sqlite3.OperationalError as exc:
         raise StoreError(f"{db_path(db)}: {exc} while saving {doc.id}; nothing of it was stored, retry") from None

@@ -101,3 +101,33 @@ def test_merging_asks_only_people_sharing_a_surname_key(tmp_path, monkeypatch):
     db = make_db(tmp_path / "n.db", [("a", None, people), ("b", None, [quote("Anna Surname7", text="Hi")])])
     assert calls == [("Anna Surname7", "Person7 Surname7")]
     assert db.execute("select count(*) from speakers").fetchone()[0] == 201
+
+
+def test_roles_anchored_to_a_place_find_and_merge_a_person(tmp_path):
+    db = make_db(tmp_path / "r.db", [
+        ("a", "2025-06-01", [quote("Vladimir Putin", role="Russian President"),
+                             quote("Viktor Orbán", role="Hungarian Prime Minister", text="Energy first"),
+                             quote("Keir Starmer", role="Prime Minister", text="Steady")]),
+        ("b", "2025-06-02", [quote("Hungary's prime minister", mention="Hungary’s prime minister",
+                                   text="It would take a miracle"),
+                             quote("the prime minister", text="Calm down")]),
+    ])
+    putin, orban = speaker_of(db, "Vladimir Putin"), speaker_of(db, "Viktor Orbán")
+    assert ids(db, "Russia's president", "the Russian president") == [putin] * 2
+    assert db.execute("select speaker_id from quotes where text = 'It would take a miracle'").fetchone()[0] == orban
+    assert ("Hungary's prime minister", "role", "b") in db.execute(
+        "select form, rule, document_id from speaker_merges").fetchall()
+    # a bare title is no evidence: "the prime minister" stays its own speaker
+    assert db.execute("select speaker_id from quotes where text = 'Calm down'").fetchone()[0] not in (orban, putin)
+    with pytest.raises(SpeakerNotFound):
+        store.find_speaker(db, "Britain's prime minister")
+
+
+def test_a_role_several_people_held_is_ambiguous(tmp_path):
+    db = make_db(tmp_path / "y.db", [
+        ("a", "1999-06-01", [quote("Boris Yeltsin", role="Russian President")]),
+        ("b", "2025-06-01", [quote("Vladimir Putin", role="Russian President", text="Talks")]),
+    ])
+    with pytest.raises(AmbiguousSpeaker) as exc:
+        store.find_speaker(db, "Russia's president")
+    assert "Boris Yeltsin" in str(exc.value) and "Vladimir Putin" in str(exc.value)

@@ -37,6 +37,7 @@ def cli_csv(*args):
 @pytest.mark.parametrize("name, canonical", [
     ("Putin", "Vladimir Putin"), ("President Putin", "Vladimir Putin"), ("Donald Trump", "Donald J. Trump"),
     ("Ushakov", "Yuri Ushakov"), ("zelenskiy", "Volodymyr Zelenskyy"), ("Kremlin", "the Kremlin"),
+    ("Russia's president", "Vladimir Putin"),
     ("russia's defence ministry", "Russia’s Defense Ministry"),
 ])
 def test_seed_speakers_by_any_name_form(seeds_db, name, canonical):
