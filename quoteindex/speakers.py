@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import functools
 import json
 import re
 import unicodedata
@@ -29,6 +30,7 @@ _TITLES = {t.rstrip(".") for t in TITLE_WORDS}
 NAME, VARIANT, SURNAME, ROLE = 0, 1, 2, 3
 
 
+@functools.lru_cache(maxsize=65536)  # each name form is normalised many times while it is keyed and matched
 def normalize(name: str) -> str:
     """Lower-case, accents folded, possessive and punctuation dropped, no leading 'the'."""
     s = unicodedata.normalize("NFKD", name)

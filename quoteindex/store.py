@@ -111,6 +111,7 @@ def connect(path: Path | str) -> sqlite_utils.Database:
         db = sqlite_utils.Database(conn)
         db.execute("select count(*) from sqlite_master").fetchall()
         db.execute("pragma journal_mode = wal")
+        db.execute("pragma cache_size = -32000")  # 32 MB: the speaker keys of 100,000 people stay in memory
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot open as SQLite ({exc}); is it a quoteindex database?") from None
     return db
