@@ -119,3 +119,19 @@ def test_old_database_gains_keys_and_searchable_names(tmp_path):
     assert len(rows) == 1
     db = store.connect(path)
     assert db.execute("select count(*) from quotes_fts where quotes_fts match 'zelenskyy'").fetchone()[0] == 1
+
+
+def test_serving_an_old_database_brings_it_up_to_date(tmp_path, monkeypatch):
+    from datasette import cli as datasette_cli
+
+    from quoteindex import serve
+
+    path = tmp_path / "old.db"
+    db = make_db(path, [("a", None, [quote("Vladimir Putin")])])
+    db.execute("drop table speaker_keys")
+    db.conn.close()
+    monkeypatch.setattr(datasette_cli.cli, "main", lambda **kwargs: None)
+    serve.serve(path)
+    ds = datasette(path)
+    rows = get(ds, f"/{path.stem}/quotes_by_speaker.json?name=putin&_shape=objects").json()["rows"]
+    assert [r["speaker"] for r in rows] == ["Vladimir Putin"]
