@@ -89,33 +89,134 @@ def serve(
         serve_mod.serve(db, host, port)
 
 
+def _db_file(db: Path) -> None:
+    if not db.is_file():
+        err.print(f"[red]Error:[/red] {db} does not exist; create it with `quoteindex extract INPUT --db {db}`",
+                  highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+
+
 @app.command()
 def export(
     db: Path = typer.Argument(..., help="Database made by `quoteindex extract`."),
-    speaker: Optional[str] = typer.Option(None, help="Canonical name or any alias (case-insensitive)."),
+    speaker: Optional[List[str]] = typer.Option(
+        None, help="Any form of a speaker's name (alias, surname, with or without accents); repeat for several."),
+    since: Optional[str] = typer.Option(None, help="Only articles published on or after this date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, help="Only articles published on or before this date (YYYY-MM-DD)."),
+    kind: Optional[List[str]] = typer.Option(None, help="direct, indirect or mixed; repeat for several."),
     format: str = typer.Option("csv", "--format", "-f", help="csv or jsonl."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default: standard output)."),
     min_confidence: float = typer.Option(
         MIN_CONFIDENCE, "--min-confidence",
         help="Leave out quotes below this confidence (titles, scare quotes); 0 exports everything."),
 ) -> None:
-    """Export quotes, all or one speaker's, as CSV or JSON lines."""
+    """Export quotes, all or some speakers', by publication date, as CSV or JSON lines."""
     from . import export as export_mod
 
     if format not in ("csv", "jsonl"):
         err.print(f"[red]Error:[/red] unknown format {format!r}; use csv or jsonl")
         raise typer.Exit(1)
-    if not db.is_file():
-        err.print(f"[red]Error:[/red] {db} does not exist; create it with `quoteindex extract INPUT --db {db}`")
-        raise typer.Exit(1)
+    _db_file(db)
     with reported():
-        rows = list(export_mod.records(db, speaker, min_confidence=min_confidence))
+        rows = list(export_mod.records(db, speaker or None, min_confidence=min_confidence, since=since,
+                                       until=until, kinds=kind or ()))
         if output:
             with open(output, "w", encoding="utf-8", newline="") as fh:
                 n = export_mod.write(rows, fh, format)
             err.print(f"{n} quotes written to {output}")
         else:
             export_mod.write(rows, sys.stdout, format)
+
+
+speakers_app = typer.Typer(help="List, show and correct speakers: quoteindex speakers DB COMMAND ...",
+                           no_args_is_help=True)
+app.add_typer(speakers_app, name="speakers")
+
+
+@speakers_app.callback()
+def speakers_main(ctx: typer.Context, db: Path = typer.Argument(..., help="Database made by `quoteindex extract`.")) -> None:
+    """List, show and correct speakers; corrections survive every later `extract`."""
+    _db_file(db)
+    ctx.obj = db
+
+
+def _open(ctx: typer.Context):
+    from . import store
+
+    db = store.connect(ctx.obj)
+    store.ensure_schema(db)
+    return db
+
+
+@speakers_app.command("list")
+def speakers_list(ctx: typer.Context, limit: int = typer.Option(50, help="How many, most quoted first; 0 for all.")) -> None:
+    """Speakers with their quote counts, types and aliases."""
+    from . import store
+
+    with reported():
+        for r in store.speaker_list(_open(ctx), limit or None):
+            typer.echo(f"{r['quotes']:>5}  {r['name']}  [{r['type']}]  {r['aliases'] or ''}")
+
+
+@speakers_app.command("show")
+def speakers_show(ctx: typer.Context, name: str = typer.Argument(..., help="Any form of the speaker's name.")) -> None:
+    """One speaker: type, quote count, first and last quoted, aliases with counts, roles, merges."""
+    from . import store
+
+    with reported():
+        r = store.speaker_record(_open(ctx), name)
+    typer.echo(f"{r['name']} [{r['type']}], id {r['id']}: {r['quotes']} quotes"
+               + (f", first {r['first_quoted']}, last {r['last_quoted']}" if r["first_quoted"] else ""))
+    typer.echo("aliases: " + "; ".join(f"{a['alias']} ({a['quotes']})" for a in r["aliases"]))
+    for role in r["roles"]:
+        typer.echo(f"role: {role['role']}  ({role['document_id']}, {role['published'] or 'undated'}, "
+                   f"{role['quotes']} quotes)")
+    for m in r["merges"]:
+        typer.echo(f"merged: {m['form']}  by {m['rule']}" + (f" in {m['document_id']}" if m["document_id"] else ""))
+
+
+def _correct(ctx: typer.Context, action: str, name: Optional[str] = None, target: Optional[str] = None,
+             quote_id: Optional[str] = None) -> None:
+    from . import corrections
+
+    with reported():
+        typer.echo(corrections.correct(_open(ctx), action, name, target, quote_id))
+
+
+@speakers_app.command("merge")
+def speakers_merge(ctx: typer.Context, keep: str = typer.Argument(..., help="The speaker that stays."),
+                   other: str = typer.Argument(..., help="The speaker merged into it.")) -> None:
+    """Merge OTHER into KEEP: its quotes and aliases become KEEP's."""
+    _correct(ctx, "merge", keep, other)
+
+
+@speakers_app.command("split")
+def speakers_split(ctx: typer.Context, name: str = typer.Argument(..., help="The speaker."),
+                   alias: str = typer.Argument(..., help="One of its aliases, to become a speaker of its own.")) -> None:
+    """Split ALIAS off NAME as its own speaker, with the quotes that name it that way."""
+    _correct(ctx, "split", name, alias)
+
+
+@speakers_app.command("rename")
+def speakers_rename(ctx: typer.Context, name: str = typer.Argument(..., help="Any form of the speaker's name."),
+                    new: str = typer.Argument(..., help="The canonical name to use.")) -> None:
+    """Give a speaker a new canonical name (the old one stays an alias)."""
+    _correct(ctx, "rename", name, new)
+
+
+@speakers_app.command("set-type")
+def speakers_set_type(ctx: typer.Context, name: str = typer.Argument(..., help="Any form of the speaker's name."),
+                      type_: str = typer.Argument(..., metavar="TYPE",
+                                                  help="person, organization, group, document or unknown.")) -> None:
+    """Set a speaker's type."""
+    _correct(ctx, "set-type", name, type_)
+
+
+@speakers_app.command("move")
+def speakers_move(ctx: typer.Context, quote_id: str = typer.Argument(..., help="The quote's id (quotes.id)."),
+                  name: str = typer.Argument(..., help="The speaker who said it (created if new).")) -> None:
+    """Attribute one quote to another speaker."""
+    _correct(ctx, "move", None, name, quote_id)
 
 
 @app.command()

@@ -28,3 +28,17 @@ class StoreError(QuoteindexError):
 
 class SpeakerNotFound(QuoteindexError):
     """No speaker has the given name or alias."""
+
+
+class AmbiguousSpeaker(SpeakerNotFound):
+    """A name (usually a surname alone) that names several speakers; the message lists them."""
+
+    def __init__(self, name: str, candidates: list[str]) -> None:
+        self.name = name
+        self.candidates = candidates
+        super().__init__(f"{name!r} names {len(candidates)} speakers: " + "; ".join(candidates)
+                         + "; give a fuller name")
+
+
+class OverrideError(QuoteindexError):
+    """A correction that cannot be applied (unknown quote, merging a speaker with itself)."""

@@ -1,4 +1,4 @@
-"""Export quotes as CSV or JSON lines, all of them or one speaker's.
+"""Export quotes as CSV or JSON lines, all of them or some speakers', dates and kinds.
 
 The JSON-lines keys are the evaluation contract and stay stable: doc, start, end,
 text, kind, speaker, speaker_mention, cue, role, confidence.
@@ -9,33 +9,41 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Iterable, Iterator, Sequence
 
 from . import store
+from .errors import StoreError
 
 #: Below this confidence a marked span is more likely a title or scare quote than a quotation:
 #: kept in the database (and Datasette) but not exported or scored unless asked for.
 MIN_CONFIDENCE = 0.25
 
 CONTRACT_KEYS = ("doc", "start", "end", "text", "kind", "speaker", "speaker_mention", "cue", "role", "confidence")
-CSV_KEYS = CONTRACT_KEYS + ("title", "outlet", "published", "url")
+#: The same columns, in the same order, as Datasette's CSV of a speaker's quotes (speakers_view's CSV link).
+CSV_KEYS = store.CSV_COLUMNS
 
 
-def records(db_path: Path | str, speaker: str | None = None, min_confidence: float = 0.0) -> Iterator[dict]:
-    """Quote records for export, in document order, at or above `min_confidence`."""
+def records(db_path: Path | str, speaker: str | Sequence[str] | None = None, min_confidence: float = 0.0, *,
+            since: str | None = None, until: str | None = None, kinds: Iterable[str] = ()) -> Iterator[dict]:
+    """Quote records for export, by publication date, at or above `min_confidence`.
+
+    `speaker` is one name or several, each any form of a speaker's name (see `speakers.resolve`).
+    """
     db = store.connect(db_path)
     if "quotes" not in db.table_names():
-        from .errors import StoreError
         raise StoreError(f"{db_path} has no quotes table; run `quoteindex extract INPUT --db {db_path}` first")
-    speaker_id = store.find_speaker(db, speaker) if speaker else None
-    for row in store.quote_rows(db, speaker_id):
+    store.ensure_schema(db)  # a database from an older quoteindex gains the lookup keys
+    names = [speaker] if isinstance(speaker, str) else list(speaker or [])
+    speaker_ids = [store.find_speaker(db, name) for name in names] or None
+    for row in store.quote_rows(db, speaker_ids, since=since, until=until, kinds=kinds):
         if (row["confidence"] or 0) < min_confidence:
             continue
         yield {
             "doc": row["document_id"], "start": row["start"], "end": row["end"], "text": row["quote"],
             "kind": row["kind"], "speaker": row["speaker"], "speaker_mention": row["speaker_mention"],
             "cue": row["cue"], "role": row["role"], "confidence": row["confidence"], "title": row["title"],
-            "outlet": row["outlet"], "published": row["published"], "url": row["url"],
+            "outlet": row["outlet"], "published": row["published"], "url": row["url"], "quote": row["quote"],
+            "author": row["author"],
         }
 
 

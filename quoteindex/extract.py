@@ -16,7 +16,7 @@ from .attribution import extract as extract_quotes
 from .errors import InputError
 from .ingest import Document, read_inputs
 from .speakers import SpeakerIndex
-from . import store
+from . import corrections, store
 
 
 @dataclass
@@ -94,6 +94,8 @@ def run(inputs: Iterable[Path | str], db_path: Path | str, nlp=None, *, models: 
             summary.documents += 1
             summary.quotes += n
             emit("done", (doc, n))
+    if summary.documents:
+        corrections.apply_all(db)  # a person's corrections outlive re-extraction
     summary.speakers = store.counts(db)["speakers"]
     summary.seconds = time.monotonic() - started
     db.conn.close()

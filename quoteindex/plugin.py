@@ -1,4 +1,9 @@
-"""The Datasette plugin: per-database metadata, speaker links and CSV links, a 404 fix."""
+"""The Datasette plugin: per-database metadata, speaker links and CSV links, lookup by any name, a 404 fix.
+
+`quoteindex_keys(name)` (the lookup keys of a name, see `speakers.query_keys`) is
+registered on every connection, so SQL and the canned queries find a speaker by any
+form of their name; `?_speaker=NAME` (repeatable) filters quotes_view the same way.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,12 @@ import functools
 from urllib.parse import quote as urlquote
 
 from datasette import hookimpl
+from datasette.filters import FilterArguments
 from markupsafe import Markup, escape
 
+from . import speakers
 from .serve import METADATA
+from .store import CSV_COLUMNS
 
 
 @functools.lru_cache(maxsize=1)
@@ -37,11 +45,40 @@ def get_metadata(datasette, key, database, table):
     return {"databases": {name: template for name in names}}
 
 
+@hookimpl
+def prepare_connection(conn, database, datasette):
+    speakers.register_functions(conn)
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    names = [n for n in request.args.getlist("_speaker") if n.strip()]
+    if table != "quotes_view" or not names:
+        return None
+    clauses, params = [], {}
+    for i, name in enumerate(names):
+        params[f"speaker_{i}"] = name
+        clauses.append(f"speaker_id in ({speakers.LOOKUP_SQL.format(param=f':speaker_{i}')})")
+    return FilterArguments(
+        [" or ".join(clauses)], params,
+        ["speaker is " + " or ".join(f"{n!r} (any form of the name)" for n in names)])
+
+
+def csv_link(datasette, database: str, speaker_id) -> str:
+    """Datasette's CSV of one speaker: the rows and columns of `quoteindex export --speaker`, by date."""
+    from .export import MIN_CONFIDENCE
+
+    base = datasette.urls.table(database, "quotes_view")
+    cols = "&".join(f"_col={c}" for c in CSV_COLUMNS)
+    return (f"{base}.csv?speaker_id={speaker_id}&confidence__gte={MIN_CONFIDENCE}&{cols}"
+            f"&_sort=sort_key&_stream=on&_size=max")
+
+
 def speaker_links(datasette, database: str, speaker_id, count) -> Markup:
     base = datasette.urls.table(database, "quotes_view")
     return Markup(
         f'<a href="{base}?speaker_id={speaker_id}">{escape(count)} quotes</a> · '
-        f'<a href="{base}.csv?speaker_id={speaker_id}&amp;_stream=on&amp;_size=max">CSV</a>'
+        f'<a href="{escape(csv_link(datasette, database, speaker_id))}">CSV</a>'
     )
 
 

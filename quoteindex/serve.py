@@ -24,4 +24,10 @@ def serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8001) -> Non
     """Run Datasette in the foreground until interrupted."""
     from datasette.cli import cli
 
+    from . import store
+
+    db = store.connect(db_path)
+    if "quotes" in db.table_names():
+        store.ensure_schema(db)  # a database from an older quoteindex gains the tables the canned queries use
+    db.conn.close()
     cli.main(args=datasette_args(db_path, host, port), prog_name="datasette", standalone_mode=False)
