@@ -2,6 +2,7 @@
 
 import pytest
 
+from parses import parse
 from quoteindex.annotations import analyse, stanza_text
 from quoteindex.attribution import extract
 
@@ -103,12 +104,9 @@ def test_a_time_clause_after_a_directive_is_not_what_was_said(quotes_of):
 def test_a_name_parsed_as_a_second_subject_is_the_speaker():
     from quoteindex.candidates import choose
     # "The head of the board, Nina Berg, said …" with both the description and the name as nsubj
-    a = _parsed("The head of the board, Nina Berg, said it.",
-                [("The", "DET", "DT", "det", 1), ("head", "NOUN", "NN", "nsubj", 9), ("of", "ADP", "IN", "case", 4),
-                 ("the", "DET", "DT", "det", 4), ("board", "NOUN", "NN", "nmod", 1), (",", "PUNCT", ",", "punct", 6),
-                 ("Nina", "PROPN", "NNP", "nsubj", 9), ("Berg", "PROPN", "NNP", "flat", 6), (",", "PUNCT", ",", "punct", 6),
-                 ("said", "VERB", "VBD", "root", -1), ("it", "PRON", "PRP", "obj", 9), (".", "PUNCT", ".", "punct", 9)],
-                entities=[(6, 7, "PERSON")])
+    a = parse("The/DET/det/1 head/NOUN/nsubj/9 of/ADP/case/4 the/DET/det/4 board/NOUN/nmod/1 ,/PUNCT/punct/6 "
+              "Nina/PROPN/nsubj/9 Berg/PROPN/flat/6 ,/PUNCT/punct/6 said/VERB/root/-1 it/PRON/obj/9 ./PUNCT/punct/9",
+              ((6, 7, "PERSON"),))
     best = choose(a, a.words[9])
     assert best.word.text == "Nina" and best.rule == "subject"
 
@@ -125,33 +123,10 @@ def test_an_accusation_reports_the_accused_and_the_charge(quotes_of):
     assert q.speaker == "Ana Ruiz" and qs[0][0].startswith("the water board of hiding")
 
 
-def _parsed(text, spec, entities=()):
-    """An Analysis of one sentence from (text, upos, xpos, deprel, head index) rows."""
-    from quoteindex.annotations import Analysis, Entity, Word
-    words, pos = [], 0
-    for i, (t, upos, xpos, rel, head) in enumerate(spec):
-        pos = text.index(t, pos)
-        words.append(Word(i=i, text=t, lemma=t.lower(), upos=upos, xpos=xpos, feats="", deprel=rel, head=head,
-                          start=pos, end=pos + len(t), sent=0, para=0))
-        pos += len(t)
-    for w in words:
-        if w.head >= 0:
-            words[w.head].children.append(w.i)
-    ents = []
-    for first, last, label in entities:
-        for j in range(first, last + 1):
-            words[j].ner = label
-        ents.append(Entity(text[words[first].start:words[last].end], label, words[first].start, words[last].end,
-                           list(range(first, last + 1))))
-    return Analysis(text=text, words=words, sentences=[(0, len(words))], paragraphs=[(0, len(text))], entities=ents)
-
-
 def test_a_closing_participle_does_not_report_the_clause_before_it():
     from quoteindex.quotes import content_words
     # "saying" parsed as an adverbial clause of "rise"
-    a = _parsed("Prices rise, saying.", [("Prices", "NOUN", "NNS", "nsubj", 1), ("rise", "VERB", "VBP", "root", -1),
-                                         (",", "PUNCT", ",", "punct", 3), ("saying", "VERB", "VBG", "advcl", 1),
-                                         (".", "PUNCT", ".", "punct", 1)])
+    a = parse("Prices/NOUN/nsubj/1//NNS rise/VERB/root/-1//VBP ,/PUNCT/punct/3 saying/VERB/advcl/1 ./PUNCT/punct/1")
     got = content_words(a, a.words[3])
     assert got is None or got[1] != "inverted"
 
@@ -159,13 +134,9 @@ def test_a_closing_participle_does_not_report_the_clause_before_it():
 def test_an_inverted_title_takes_the_person_it_runs_into():
     from quoteindex.candidates import _person_in
     # "said Mayor of London Sadiq Khan" parsed with the name hung off the place
-    a = _parsed("It is over, said Mayor of London Sadiq Khan.",
-                [("It", "PRON", "PRP", "nsubj", 2), ("is", "AUX", "VBZ", "cop", 2), ("over", "ADV", "RB", "root", -1),
-                 (",", "PUNCT", ",", "punct", 4), ("said", "VERB", "VBD", "parataxis", 2),
-                 ("Mayor", "PROPN", "NNP", "obj", 4), ("of", "ADP", "IN", "case", 7),
-                 ("London", "PROPN", "NNP", "obl", 4), ("Sadiq", "PROPN", "NNP", "flat", 7),
-                 ("Khan", "PROPN", "NNP", "flat", 7), (".", "PUNCT", ".", "punct", 4)],
-                entities=[(7, 7, "GPE"), (8, 9, "PERSON")])
+    a = parse("It/PRON/nsubj/2 is/AUX/cop/2 over/ADV/root/-1 ,/PUNCT/punct/4 said/VERB/parataxis/2 "
+              "Mayor/PROPN/obj/4 of/ADP/case/7 London/PROPN/obl/4 Sadiq/PROPN/flat/7 Khan/PROPN/flat/7 ./PUNCT/punct/4",
+              ((7, 7, "GPE"), (8, 9, "PERSON")))
     assert _person_in(a, a.words[5]).text == "Khan"
 
 
