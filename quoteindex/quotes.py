@@ -72,7 +72,7 @@ def _near(marked: list[MarkedSpan], start: int, end: int) -> list[MarkedSpan]:
 
 def is_cue_verb(w: Word, lexicon=REPORTING_VERBS) -> bool:
     """A reporting verb, also when the tagger mistook it for a noun after a quote ("…,” Viguerie concludes)."""
-    if w.text.lower() == "according" or w.lemma == "accord":
+    if w.text.lower() == "according":
         return True
     if w.upos in ("VERB", "AUX") and w.lemma in lexicon:
         return True
@@ -318,7 +318,7 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
     for v in a.words:
         if v.i in a.quoted:
             continue
-        if v.text.lower() == "according" or v.lemma == "accord":
+        if v.text.lower() == "according":
             q = _according(a, v, marked)
             if q:
                 found.append(q)

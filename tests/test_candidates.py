@@ -213,3 +213,11 @@ def test_she_is_the_person_the_paragraph_is_about_not_the_most_quoted():
     ds.speakers["Mary Kent"] = 3  # quoted three times already, and the last speaker
     assert ds.person_before(a.words[17].start, "f", ("Mary Kent", 0)) == "Ann Lee"
 
+
+
+def test_a_treaty_named_accords_is_no_according_to():
+    a = parse("Kazakhstan/PROPN/nsubj/3 has/AUX/aux/3/have officially/ADV/advmod/3 joined/VERB/root/-1/join "
+              "the/DET/det/6 Abraham/PROPN/compound/6 Accords/PROPN/obj/3/accord ,/PUNCT/punct/10 the/DET/det/9 "
+              "House/PROPN/nsubj/10 confirmed/VERB/parataxis/3/confirm ./PUNCT/punct/3", ((0, 0, "GPE"), (5, 6, "PERSON")))
+    quotes = extract(a)
+    assert all(q.cue_text != "according to" and q.speaker != "Abraham Accords" for q in quotes)
