@@ -217,7 +217,8 @@ def test_she_is_the_person_the_paragraph_is_about_not_the_most_quoted():
 
 def test_a_treaty_named_accords_is_no_according_to():
     a = parse("Kazakhstan/PROPN/nsubj/3 has/AUX/aux/3/have officially/ADV/advmod/3 joined/VERB/root/-1/join "
-              "the/DET/det/6 Abraham/PROPN/compound/6 Accords/PROPN/obj/3/accord ,/PUNCT/punct/10 the/DET/det/9 "
-              "House/PROPN/nsubj/10 confirmed/VERB/parataxis/3/confirm ./PUNCT/punct/3", ((0, 0, "GPE"), (5, 6, "PERSON")))
+              "the/DET/det/6 Abraham/PROPN/compound/6 Accords/PROPN/obj/3/accord ,/PUNCT/punct/11 the/DET/det/10 "
+              "White/ADJ/amod/10 House/PROPN/nsubj/11 confirmed/VERB/parataxis/3/confirm ./PUNCT/punct/3",
+              ((0, 0, "GPE"), (5, 6, "PERSON"), (9, 10, "ORG")))
     quotes = extract(a)
     assert all(q.cue_text != "according to" and q.speaker != "Abraham Accords" for q in quotes)
