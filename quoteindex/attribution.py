@@ -21,7 +21,7 @@ from .coref import (DocumentSpeakers, description_referent, group_before, organi
 from .lexicon import FIRST_PERSON, ORG_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS, RELATIVE_PRONOUNS, THING_PRONOUNS
 from .mentions import appositive_role, in_dateline, mention_words, name_and_role, propn_run
 from . import resolver
-from .candidates import choose, enabled, nominal_before, speaker_head
+from .candidates import choose, enabled, nominal_before, speaker_head, speaker_kind
 from .quotes import Quote, find_quotes
 
 
@@ -44,6 +44,8 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
         prev_q = q
         if q.source is not None:
             head, how = speaker_head(a, a.words[q.source]), ("name-colon" if q.cue_text == ":" else "according-to")
+            if enabled("can-speak") and speaker_kind(a, head) == "thing":
+                head = None  # "…, according to 2,095 metric tons": the parse's source is no source
         elif q.cue is not None:
             best = choose(a, a.words[q.cue])
             head, how = (best.word, best.rule) if best is not None else (None, "")
@@ -68,7 +70,7 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
                     and enabled("nominal-before-cue"):
                 # the parse took the reported clause's own subject ("X (D-Mo.) said Sanders has …")
                 before = nominal_before(a, a.words[q.cue])
-                if before is not None:
+                if before is not None and not (enabled("can-speak") and speaker_kind(a, speaker_head(a, before)) == "thing"):
                     head, how = speaker_head(a, before), "nominal-before-cue"
             _resolve(a, ds, q, head, how, last)
             if q.speaker in (None, head.text) and head.lemma in RELATIVE_PRONOUNS:

@@ -368,6 +368,18 @@ def _according(a: Analysis, v: Word, marked: list[MarkedSpan]) -> Quote | None:
         clause = a.words[v.head]
     else:
         clause = a.words[x.head]
+    if x.start < v.start:
+        # "…, down from 6.2 percent a year earlier, according to Edmunds.com": the parse hung "according"
+        # off a word before it; the source is the noun phrase after "to"
+        after = [w for w in a.words[v.i + 2:v.i + 10] if w.sent == v.sent]
+        run = []
+        for w in after:
+            if w.upos not in ("PROPN", "NOUN", "DET", "ADJ", "NUM", "PART") or w.text == ",":
+                break
+            run.append(w)
+        heads = [w for w in run if w.upos in ("PROPN", "NOUN")]
+        if heads:
+            x = heads[-1]
     cue, cue_text, source = v.i, "according to", x.i
     reporter = _reports_itself(a, clause) if _ownerless_speech(a, x) else None
     if reporter is not None:

@@ -222,3 +222,12 @@ def test_a_treaty_named_accords_is_no_according_to():
               ((0, 0, "GPE"), (5, 6, "PERSON"), (9, 10, "ORG")))
     quotes = extract(a)
     assert all(q.cue_text != "according to" and q.speaker != "Abraham Accords" for q in quotes)
+
+
+def test_according_to_names_the_noun_after_to_whatever_the_parse_hung_it_on():
+    a = parse("Rates/NOUN/nsubj/1/rate/NNS fell/VERB/root/-1/fall to/ADP/case/4 5.7/NUM/nummod/4 percent/NOUN/obl/1 "
+              ",/PUNCT/punct/6 down/ADV/advmod/1 from/ADP/case/9 6.2/NUM/nummod/9 percent/NOUN/obl/6 a/DET/det/11 "
+              "year/NOUN/obl:npmod/12 earlier/ADV/advmod/9 ,/PUNCT/punct/14 according/VERB/case/12/accord "
+              "to/ADP/fixed/14 Edmunds.com/PROPN/obl/14 ./PUNCT/punct/1", ((16, 16, "ORG"),))
+    q = next(q for q in extract(a) if q.cue_text == "according to")
+    assert q.speaker == "Edmunds.com"
