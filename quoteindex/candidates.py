@@ -29,6 +29,9 @@ from .quotes import ADVERBIAL_OPENERS, by_agent
 
 SUBJECT_RELS = ("nsubj", "nsubj:pass", "csubj")
 CLOSERS = ("”", '"', "''", "’", "»")
+#: How many words a closing mark may stand before its cue: a name with a long aside ("…," study lead author
+#: Lucas Paganini, a planetary scientist at … in Washington, D.C., said) runs to 40.
+CLOSING_MARK_REACH = 45
 MAX_DEPTH = 3
 
 #: Rule ids switched off (ablation); empty in normal runs.
@@ -140,9 +143,9 @@ def closing_mark_name(a: Analysis, v: Word, depth: int) -> Word | None:
     """'“…,” Viguerie tells …' / '“…,” Butz, 49, told …' / '“…,” she said': the name between the marks and the verb."""
     lo = a.sentences[v.sent][0]
     j = v.i - 1
-    while j >= lo and j >= v.i - 25 and a.words[j].text not in CLOSERS and a.words[j].i not in a.quoted:
+    while j >= lo and j >= v.i - CLOSING_MARK_REACH and a.words[j].text not in CLOSERS and a.words[j].i not in a.quoted:
         j -= 1
-    if j < lo or j < v.i - 25 or not (a.words[j].text in CLOSERS or a.words[j].i in a.quoted):
+    if j < lo or j < v.i - CLOSING_MARK_REACH or not (a.words[j].text in CLOSERS or a.words[j].i in a.quoted):
         return None
     span = [w for w in a.words[j + 1:v.i] if w.i not in a.quoted]
     if not span:
@@ -150,6 +153,12 @@ def closing_mark_name(a: Analysis, v: Word, depth: int) -> Word | None:
     # beyond the first phrase only an aside may stand: ", founder of …," / ", who …,"
     first_comma = next((k for k, w in enumerate(span) if w.text in (",", "(", "—")), len(span))
     if any(w.upos in ("VERB", "AUX", "SCONJ") for w in span[:first_comma]):
+        # '“…,” study lead author Lucas Paganini, a planetary scientist …, said' with "lead" tagged a verb:
+        # a person's name closing the first phrase is still the name before the verb
+        if 0 < first_comma < len(span) and span[first_comma - 1].ner in PERSON_TYPES \
+                and not any(w.upos in ("VERB", "AUX") and w.deprel in ("root", "ccomp", "parataxis")
+                            for w in span[:first_comma]):
+            return span[first_comma - 1]
         return None
     if first_comma < len(span) and a.text[span[-1].end:v.start].strip() != "" and span[-1].text != ",":
         return None

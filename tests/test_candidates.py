@@ -231,3 +231,14 @@ def test_according_to_names_the_noun_after_to_whatever_the_parse_hung_it_on():
               "to/ADP/fixed/14 Edmunds.com/PROPN/obl/14 ./PUNCT/punct/1", ((16, 16, "ORG"),))
     q = next(q for q in extract(a) if q.cue_text == "according to")
     assert q.speaker == "Edmunds.com"
+
+
+def test_a_name_closing_the_first_phrase_after_the_mark_survives_a_mistagged_title():
+    # '“It is hard,” study lead author Ann Berg, a scientist, said.' with "lead" tagged a verb
+    a = parse("“/PUNCT/punct/3 It/PRON/nsubj/3 is/AUX/cop/3/be hard/ADJ/ccomp/15 ,/PUNCT/punct/3 ”/PUNCT/punct/3 "
+              "study/NOUN/nsubj/15 lead/VERB/advcl/6 author/NOUN/obj/7 Ann/PROPN/flat/8 Berg/PROPN/flat/9 "
+              ",/PUNCT/punct/13 a/DET/det/13 scientist/NOUN/appos/9 ,/PUNCT/punct/13 said/VERB/root/-1/say "
+              "./PUNCT/punct/15", ((9, 10, "PERSON"),))
+    a.quoted = {1, 2, 3, 4}
+    best = choose(a, a.words[15])
+    assert best.rule == "closing-mark-name" and best.word.text in ("Ann", "Berg")
