@@ -537,6 +537,13 @@ def speaker_head(a: Analysis, head: Word) -> Word:
         owner = next((a.words[c] for c in head.children if a.words[c].deprel == "nmod:poss"), None)
         if owner is not None:  # "her initial statement stated …": the statement's author
             head = owner
+        elif head.deprel == "obj" and head.head >= 0:
+            # "Black Lives Matter issued a statement saying …": who issued it
+            issuer = next((a.words[c] for c in a.words[head.head].children
+                           if a.words[c].deprel == "nsubj" and a.words[c].i not in a.quoted
+                           and a.words[c].upos in ("PROPN", "NOUN", "PRON")), None)
+            if issuer is not None:
+                head = issuer
     return _person_in(a, head)
 
 

@@ -242,3 +242,11 @@ def test_a_name_closing_the_first_phrase_after_the_mark_survives_a_mistagged_tit
     a.quoted = {1, 2, 3, 4}
     best = choose(a, a.words[15])
     assert best.rule == "closing-mark-name" and best.word.text in ("Ann", "Berg")
+
+
+def test_a_statement_saying_belongs_to_who_issued_it():
+    a = parse("Acme/PROPN/nsubj/1 issued/VERB/root/-1/issue a/DET/det/3 statement/NOUN/obj/1 saying/VERB/acl/3/say "
+              "it/PRON/nsubj/6 regretted/VERB/ccomp/4/regret the/DET/det/8 delay/NOUN/obj/6 ./PUNCT/punct/1",
+              ((0, 0, "ORG"),))
+    best = choose(a, a.words[4])
+    assert best.rule == "describing-participle" and best.word.text == "Acme"
