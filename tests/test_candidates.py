@@ -50,7 +50,7 @@ CASES = [
      "it/PRON/nsubj/6 failed/VERB/ccomp/4/fail ./PUNCT/punct/1", ((3, 3, "PERSON"),), 4, "Trump"),
     ("describing-participle",
      "They/PRON/nsubj/1 issued/VERB/root/-1/issue a/DET/det/3 statement/NOUN/obj/1 saying/VERB/acl/3/say "
-     "it/PRON/nsubj/6 failed/VERB/ccomp/4/fail ./PUNCT/punct/1", (), 4, "statement"),
+     "it/PRON/nsubj/6 failed/VERB/ccomp/4/fail ./PUNCT/punct/1", (), 4, "They"),
     ("shared-subject",
      "Lee/PROPN/nsubj/1 thanked/VERB/root/-1/thank them/PRON/obj/1 ,/PUNCT/punct/4 saying/VERB/advcl/1/say "
      "it/PRON/nsubj/6 mattered/VERB/ccomp/4/matter ./PUNCT/punct/1", ((0, 0, "PERSON"),), 4, "Lee"),
