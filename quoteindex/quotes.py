@@ -653,4 +653,7 @@ def name_colon_quotes(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
         q = Quote(start, end, kind, k, words[0].sent, cue=words[colon].i, cue_text=":", source=words[colon - 1].i,
                   evidence="cue:name-colon", confidence=0.6, marked=inside)
         out.append(q)
-    return out
+    # "Thunder: Host the Lakers on Friday." / "Lakers: Visit the Thunder …": a run of such lines is a list of
+    # notes (a box score, an agenda), not quotations
+    paras = {q.para for q in out}
+    return [q for q in out if not (paras & {q.para - 1, q.para + 1, q.para - 2, q.para + 2})]

@@ -250,3 +250,16 @@ def test_a_statement_saying_belongs_to_who_issued_it():
               ((0, 0, "ORG"),))
     best = choose(a, a.words[4])
     assert best.rule == "describing-participle" and best.word.text == "Acme"
+
+
+def test_a_run_of_name_colon_lines_is_a_list_of_notes_not_quotations():
+    from quoteindex.marks import find_marked_spans
+    from quoteindex.quotes import name_colon_quotes
+    notes = parse("Thunder/PROPN/root/-1 :/PUNCT/punct/0 Host/VERB/parataxis/0/host the/DET/det/4 Lakers/PROPN/obj/2 "
+                  "on/ADP/case/6 Friday/PROPN/obl/2 ./PUNCT/punct/0 Lakers/PROPN/root/-1 :/PUNCT/punct/8 "
+                  "Visit/VERB/parataxis/8/visit the/DET/det/12 Thunder/PROPN/obj/10 on/ADP/case/14 Friday/PROPN/obl/10 "
+                  "./PUNCT/punct/8", breaks=(8,))
+    assert name_colon_quotes(notes, find_marked_spans(notes.text)) == []
+    one = parse("Sanders/PROPN/root/-1 :/PUNCT/punct/0 Endorsements/NOUN/nsubj/3/endorsement/NNS prove/VERB/parataxis/0 "
+                "Clinton/PROPN/nsubj/5 wins/VERB/ccomp/3/win ./PUNCT/punct/0")
+    assert len(name_colon_quotes(one, find_marked_spans(one.text))) == 1
