@@ -121,6 +121,7 @@ RESOLUTION_RULES = {
     "coref:learned-pronoun": "the learned resolver's vote inside coref:pronoun (GUM-trained mention ranking)",
     "coref:plural-subject": "'Democrats …; they said': the nearest plural subject",
     "coref:previous-organisation": "'it said' / 'they said': the organisation or group that spoke last",
+    "coref:possessor-namesake": "'Hungary's prime minister' after 'Hungary's Orbán': the person written with the same possessor",
     "coref:possessor": "'the former vice president's spokeswoman': the possessor resolved, then the noun",
     "coref:organisation": "'The daily said …': the organisation named just before",
     "coref:organisation-kind": "'the company said' after 'the Los Angeles Times reported': not an organisation of another kind",
@@ -217,6 +218,13 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
         return
     name, role, kind = name_and_role(a, head, words)
     role = role or appositive_role(a, head)
+    if kind == "description" and enabled("coref:possessor-namesake"):
+        namesake = ds.possessor_namesake(head)
+        if namesake is not None:  # "Hungary's prime minister" after a headline's "Hungary's Orbán"
+            q.speaker, q.speaker_type, q.role = namesake, "person", role
+            q.evidence += ";coref:possessor-namesake"
+            q.confidence = min(q.confidence, 0.6)
+            return
     if (kind in ("description", "group") or (kind == "organization" and head.upos == "NOUN")) \
             and enabled("coref:possessor"):
         owned = owned_description(a, ds, head, words, last)

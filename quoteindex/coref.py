@@ -203,6 +203,24 @@ class DocumentSpeakers:
             return best
         return self.full_name(latest) if len(lower_tokens(latest)) < len(lower_tokens(best)) and compatible_names(latest, best) else latest
 
+    def possessor_namesake(self, head: Word) -> str | None:
+        """'Hungary's prime minister' → Viktor Orbán when the article (often its headline: "Hungary's Orbán
+        Tells Trump …") wrote a person with the same possessor; only when exactly one person was."""
+        a = self.a
+        owner = next((a.words[c] for c in head.children if a.words[c].deprel == "nmod:poss"
+                      and a.words[c].upos == "PROPN" and a.words[c].ner not in PERSON_TYPES), None)
+        if owner is None:
+            return None
+        found = set()
+        for e in a.entities:
+            if e.start >= head.start:
+                break
+            k = e.words[0] if e.words else -1
+            if e.type in PERSON_TYPES and k >= 2 and a.words[k - 1].text in ("’s", "'s") \
+                    and a.words[k - 2].text == owner.text and a.words[k - 2].i != owner.i:
+                found.add(self.full_name(person_name(a, e)[0]))
+        return found.pop() if len(found) == 1 else None
+
     def person_of(self, w: Word) -> str | None:
         """The full name of the person whose name `w` is part of, if any."""
         hit = self._person_words.get(w.i)

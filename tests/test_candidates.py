@@ -263,3 +263,13 @@ def test_a_run_of_name_colon_lines_is_a_list_of_notes_not_quotations():
     one = parse("Sanders/PROPN/root/-1 :/PUNCT/punct/0 Endorsements/NOUN/nsubj/3/endorsement/NNS prove/VERB/parataxis/0 "
                 "Clinton/PROPN/nsubj/5 wins/VERB/ccomp/3/win ./PUNCT/punct/0")
     assert len(name_colon_quotes(one, find_marked_spans(one.text))) == 1
+
+
+def test_a_possessed_description_is_the_person_written_with_the_same_possessor():
+    # a headline's "Hungary's Orbán spoke." then "Hungary's prime minister said it failed badly."
+    a = parse("Hungary/PROPN/nmod:poss/2 ’s/PART/case/0 Orbán/PROPN/nsubj/3 spoke/VERB/root/-1/speak ./PUNCT/punct/3 "
+              "Hungary/PROPN/nmod:poss/8 ’s/PART/case/5 prime/ADJ/amod/8 minister/NOUN/nsubj/9 said/VERB/root/-1/say "
+              "it/PRON/nsubj/11 failed/VERB/ccomp/9/fail badly/ADV/advmod/11 ./PUNCT/punct/9",
+              ((2, 2, "PERSON"),), breaks=(5,))
+    q = next(q for q in extract(a) if "failed" in a.text[q.start:q.end])
+    assert q.speaker == "Orbán" and "coref:possessor-namesake" in q.evidence
