@@ -159,7 +159,7 @@ COORDINATED = re.compile(r"[\s,.”\"’'»]*(?:and|or)?[\s“\"‘'«]*")
 #: How far each rule's speaker is trusted (the quote's confidence).
 _CONF = {"closing-mark-name": 0.85, "parenthetical": 0.85, "relative-subject": 0.85, "passive-agent": 0.85,
          "subject": 0.9, "statement-author": 0.7, "relative-antecedent": 0.85,
-         "preverbal": 0.7, "inverted-subject": 0.85, "capitalised-before-cue": 0.8,
+         "preverbal": 0.7, "inverted-subject": 0.85,
          "participle-chain": 0.7, "name-before-clause-verb": 0.75, "describing-participle": 0.7,
          "shared-subject": 0.75, "left-nominal": 0.75, "nominal-before-cue": 0.75,
          "according-to": 0.9}

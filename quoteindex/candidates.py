@@ -257,19 +257,6 @@ def relative_antecedent(a: Analysis, v: Word, depth: int) -> Word | None:
     return None
 
 
-@rule("capitalised-before-cue", 83)
-def capitalised_before_cue(a: Analysis, v: Word, depth: int) -> Word | None:
-    """'The cuts were painful, Early said.': a capitalised run between a comma and the cue is a name,
-    whatever the tagger made of it ("Early" as an adverb)."""
-    lo = a.sentences[v.sent][0]
-    j = v.i - 1
-    while j > lo and a.words[j].text[:1].isupper() and a.words[j].i not in a.quoted and v.i - j <= 4:
-        j -= 1
-    if j == v.i - 1 or j <= lo or a.words[j].text != ",":
-        return None
-    return a.words[v.i - 1]
-
-
 @rule("preverbal", 82)
 def preverbal(a: Analysis, v: Word, depth: int) -> Word | None:
     """'Steve Coll, the dean of the school, said': a nominal before the verb that the parser mislabelled."""

@@ -33,9 +33,6 @@ CASES = [
      "Sen./PROPN/compound/1 Ray/PROPN/nsubj/4 ,/PUNCT/punct/3 who/PRON/nsubj/1 backs/VERB/acl:relcl/1/back "
      "Lee/PROPN/obj/4 ,/PUNCT/punct/7 said/VERB/root/-1/say it/PRON/nsubj/9 ended/VERB/ccomp/7/end ./PUNCT/punct/7",
      ((1, 1, "PERSON"), (5, 5, "PERSON")), 7, "Ray"),
-    ("capitalised-before-cue",
-     "The/DET/det/1 cuts/NOUN/nsubj/3/cut/NNS were/AUX/cop/3/be painful/ADJ/ccomp/6 ,/PUNCT/punct/3 "
-     "Early/ADV/advmod/6/early said/VERB/root/-1/say ./PUNCT/punct/6", (), 6, "Early"),
     ("preverbal",
      "Steve/PROPN/obl/8 Coll/PROPN/flat/0 ,/PUNCT/punct/4 the/DET/det/4 dean/NOUN/appos/0 ,/PUNCT/punct/4 "
      "then/ADV/advmod/8 simply/ADV/advmod/8 replied/VERB/root/-1/reply ./PUNCT/punct/8", ((0, 1, "PERSON"),), 8, "Steve"),
