@@ -7,6 +7,7 @@ names are always shown as text. Nothing here builds HTML.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 import sqlite3
 from collections import Counter
@@ -80,41 +81,55 @@ def speaker(conn: sqlite3.Connection, sid: int) -> dict | None:
     record["by_outlet"] = rows(conn, "select coalesce(outlet, '(no outlet)') as outlet, count(*) as quotes,"
                                      " count(distinct document_id) as articles from quotes_view"
                                      " where speaker_id = ? group by outlet order by quotes desc, outlet", [sid])
-    by_month = rows(conn, "select substr(published, 1, 7) as month, count(*) as quotes from quotes_view"
-                          " where speaker_id = ? and published is not null and published != ''"
-                          " group by month order by month", [sid])
-    record["chart"] = month_chart(by_month)
+    by_day = rows(conn, "select substr(published, 1, 10) as day, count(*) as quotes from quotes_view"
+                        " where speaker_id = ? and published is not null and published != ''"
+                        " group by day order by day", [sid])
+    record["chart"] = time_chart(by_day)
     dates = [q["published"] for q in record["quotes"] if q["published"]]
     record["first"], record["last"] = (min(dates)[:10], max(dates)[:10]) if dates else ("", "")
     return record
 
 
-def months_between(first: str, last: str) -> list[str]:
-    y, m = int(first[:4]), int(first[5:7])
+def periods_between(first: str, last: str, by_day: bool) -> list[str]:
+    """Every day (YYYY-MM-DD) or month (YYYY-MM) from `first` to `last`."""
     out = []
-    while f"{y:04d}-{m:02d}" <= last and len(out) < 600:
+    if by_day:
+        day, end = _dt.date.fromisoformat(first), _dt.date.fromisoformat(last)
+        while day <= end:
+            out.append(day.isoformat())
+            day += _dt.timedelta(days=1)
+        return out
+    y, m = int(first[:4]), int(first[5:7])
+    while f"{y:04d}-{m:02d}" <= last[:7] and len(out) < 1200:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
 
 
-def month_chart(by_month: list[dict], width: int = 560, height: int = 120) -> dict:
-    """Bars of quotes per month, every month between the first and the last one shown (as SVG coordinates)."""
-    counts = {r["month"]: r["quotes"] for r in by_month if re.fullmatch(r"\d{4}-\d{2}", r["month"] or "")}
-    if not counts:
+def time_chart(by_day: list[dict], width: int = 560, height: int = 120, max_bar: int = 36) -> dict:
+    """Bars of quotes per day (a span of up to three months) or per month, empty periods included,
+    as SVG coordinates for the template."""
+    days = {r["day"]: r["quotes"] for r in by_day if re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["day"] or "")}
+    if not days:
         return {"bars": [], "width": width, "height": height}
-    months = months_between(min(counts), max(counts))
+    first, last = min(days), max(days)
+    daily = (_dt.date.fromisoformat(last) - _dt.date.fromisoformat(first)).days <= 92
+    counts: Counter = Counter()
+    for day, n in days.items():
+        counts[day if daily else day[:7]] += n
+    periods = periods_between(first, last, daily)
     top = max(counts.values())
-    step = width / len(months)
+    step = min(width / len(periods), max_bar)
     plot = height - 20
     bars = []
-    for i, month in enumerate(months):
-        n = counts.get(month, 0)
+    for i, period in enumerate(periods):
+        n = counts.get(period, 0)
         h = round(plot * n / top, 1) if n else 0
-        bars.append({"month": month, "quotes": n, "x": round(i * step + 1, 1), "w": round(max(step - 2, 1), 1),
-                     "y": round(plot - h, 1), "h": h,
-                     "label": month if len(months) <= 12 or i in (0, len(months) - 1) else ""})
-    return {"bars": bars, "width": width, "height": height, "max": top}
+        bars.append({"period": period, "quotes": n, "x": round(i * step + 1, 1), "w": round(max(step - 2, 1), 1),
+                     "y": round(plot - h, 1), "h": h, "label": period if i in (0, len(periods) - 1) else ""})
+    if len(bars) > 1 and bars[-1]["x"] - bars[0]["x"] < 80:  # two labels would overlap
+        bars[-1]["label"] = ""
+    return {"bars": bars, "width": width, "height": height, "max": top, "unit": "day" if daily else "month"}
 
 
 def speaker_export_rows(conn: sqlite3.Connection, sid: int) -> list[dict]:

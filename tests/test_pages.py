@@ -51,9 +51,10 @@ def test_speaker_page(ds, db_path):
     # roles as written, with their dates
     assert re.search(r"<td>Ukrainian President</td><td[^>]*>2025-06-02</td>", page)
     assert re.search(r"<td>President</td><td[^>]*>2025-07-15</td>", page)
-    # by outlet and over time (June, July)
+    # by outlet and over time: per day from 2 June to 20 July, empty days included
     assert "Daily Test" in page and "Other Post" in page
-    assert page.count("<rect ") == 2 and "2025-06: 1 quote" in page and "2025-07: 4 quotes" in page
+    assert page.count("<rect ") == 49 and "Quotes per day" in page
+    assert "2025-06-02: 1 quote<" in page and "2025-07-15: 3 quotes" in page and "2025-07-01: 0 quotes" in page
     # every quote, newest first, each linking to its place in its article
     ceasefire = qid(db_path, "The ceasefire must hold")
     assert f'href="/-/articles/kyiv-2#q-{ceasefire}"' in page
@@ -92,6 +93,22 @@ def test_article_page_highlights_and_anchors_every_quote(ds, db_path):
     # a document id with a slash is reachable
     assert get(ds, "/-/articles/evil%2F1").status_code == 200
     get(ds, "/-/articles/nothing-here", 404)
+
+
+def test_time_chart_by_day_or_month():
+    from quoteindex.pages import time_chart
+
+    assert time_chart([])["bars"] == []
+    chart = time_chart([{"day": "2024-12-10", "quotes": 2}, {"day": "2025-02-03", "quotes": 1},
+                        {"day": "2025-03-09", "quotes": 4}, {"day": None, "quotes": 9}])
+    assert chart["unit"] == "day" and len(chart["bars"]) == 90 and chart["max"] == 4
+    chart = time_chart([{"day": "2024-11-30", "quotes": 2}, {"day": "2025-02-03", "quotes": 1},
+                        {"day": "2025-03-09", "quotes": 4}, {"day": "2025-03-10", "quotes": 1}])
+    assert chart["unit"] == "month"
+    assert [(b["period"], b["quotes"]) for b in chart["bars"]] == [
+        ("2024-11", 2), ("2024-12", 0), ("2025-01", 0), ("2025-02", 1), ("2025-03", 5)]
+    tallest = max(chart["bars"], key=lambda b: b["h"])
+    assert tallest["period"] == "2025-03" and tallest["y"] == 0
 
 
 def test_overlapping_quotes_are_cut_into_pieces():
