@@ -69,7 +69,7 @@ def test_speaker_downloads_are_the_cli_export(ds, db_path):
     assert r.headers["content-disposition"] == 'attachment; filename="volodymyr-zelenskyy-quotes.csv"'
     result = CliRunner().invoke(app, ["export", str(db_path), "--speaker", "Zelensky"])
     assert result.exit_code == 0, result.output
-    assert r.text.replace("\r\n", "\n") == result.stdout.replace("\r\n", "\n")
+    assert r.content == result.stdout_bytes
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert [row["quote"] for row in rows] == ["We will never accept a ceasefire on these terms",
                                               "The ceasefire must hold", "Aid is coming", "calm words"]
