@@ -8,13 +8,19 @@ form of their name; `?_speaker=NAME` (repeatable) filters quotes_view the same w
 from __future__ import annotations
 
 import functools
-from urllib.parse import quote as urlquote
+import io
+import json
+import re
+import unicodedata
+from pathlib import Path, PurePath
+from urllib.parse import quote as urlquote, unquote, urlencode
 
-from datasette import hookimpl
+from datasette import NotFound, Response, hookimpl
 from datasette.filters import FilterArguments
 from markupsafe import Markup, escape
 
-from . import speakers
+from . import export, pages, speakers
+from .export import MIN_CONFIDENCE
 from .serve import METADATA
 from .store import CSV_COLUMNS
 
@@ -36,6 +42,18 @@ def startup(datasette):
     from datasette import handle_exception
 
     handle_exception.rich = None
+
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    # Datasette looks for a plugin's templates/ beside a package; ours is a module of the quoteindex
+    # package, so add quoteindex/templates/ here: after --template-dir, before Datasette's own.
+    loader = env.loader.loaders[0]
+    if str(TEMPLATES) not in loader.searchpath:
+        loader.searchpath.insert(len(loader.searchpath) - 1, str(TEMPLATES))
 
 
 @hookimpl
@@ -71,7 +89,7 @@ def csv_link(datasette, database: str, speaker_id) -> str:
     base = datasette.urls.table(database, "quotes_view")
     cols = "&".join(f"_col={c}" for c in CSV_COLUMNS)
     return (f"{base}.csv?speaker_id={speaker_id}&confidence__gte={MIN_CONFIDENCE}&{cols}"
-            f"&_sort=sort_key&_stream=on&_size=max")
+            f"&_sort=sort_key&_stream=on&_size=max&_dl=1")
 
 
 def speaker_links(datasette, database: str, speaker_id, count) -> Markup:
@@ -84,14 +102,176 @@ def speaker_links(datasette, database: str, speaker_id, count) -> Markup:
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    if table == "speakers_view" and column == "quotes" and row is not None:
+    if row is None:
+        return None
+    if table == "speakers_view" and column == "quotes":
         return speaker_links(datasette, database, row["id"], value)
-    if table == "speakers_view" and column == "name" and row is not None:
-        url = datasette.urls.row(database, "speakers", urlquote(str(row["id"])))
-        return Markup(f'<a href="{url}">{escape(value)}</a>')
-    if table == "quotes_view" and column == "speaker" and value and row is not None:
-        url = datasette.urls.row(database, "speakers", urlquote(str(row["speaker_id"])))
-        return Markup(f'<a href="{url}">{escape(value)}</a>')
-    if table == "speakers" and column == "name" and row is not None:
-        return Markup(f"{escape(value)} ({speaker_links(datasette, database, row['id'], 'all')})")
+    if table == "speakers_view" and column == "name":
+        return Markup(f'<a href="{escape(speaker_url(datasette, row["id"]))}">{escape(value)}</a>')
+    if table == "quotes_view" and column == "speaker" and value:
+        return Markup(f'<a href="{escape(speaker_url(datasette, row["speaker_id"]))}">{escape(value)}</a>')
+    if table == "quotes_view" and column == "title" and value is not None:
+        url = article_url(datasette, row["document_id"], row["id"])
+        return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')
+    if table == "quotes_view" and column == "document_id" and value is not None:
+        return Markup(f'<a href="{escape(article_url(datasette, value, row["id"]))}">{escape(value)}</a>')
+    if table == "speakers" and column == "name":
+        return Markup(f'<a href="{escape(speaker_url(datasette, row["id"]))}">{escape(value)}</a>'
+                      f" ({speaker_links(datasette, database, row['id'], 'all')})")
+    if table == "documents" and column == "title":
+        return Markup(f'<a href="{escape(article_url(datasette, row["id"]))}">{escape(value or row["id"])}</a>')
+    if table == "documents" and column == "text" and value:
+        excerpt = value[:240] + ("…" if len(value) > 240 else "")
+        return Markup(f'{escape(excerpt)} <a href="{escape(article_url(datasette, row["id"]))}">'
+                      f'read with its quotes</a>')
+    if table == "documents" and column == "source" and value:
+        return source_name(value)
+    return None
+
+
+def source_name(source: str) -> str:
+    """A document's source as shown in pages: its URL, or the file's name alone (never a local path)."""
+    if re.match(r"^[a-z][a-z0-9+.-]*://", source, re.I):
+        return source
+    path, _, row = source.partition("#")
+    name = PurePath(path.replace("\\", "/")).name
+    return f"{name}#{row}" if row else name
+
+# --- quoteindex's own pages: speaker, article, search, home -------------------------------------
+
+async def quote_database(datasette, request=None):
+    """The database to show: ?_db=NAME, else the first one holding quoteindex tables (None if none)."""
+    wanted = request.args.get("_db") if request is not None else None
+    for name, db in datasette.databases.items():
+        if name.startswith("_") or (wanted and name != wanted):
+            continue
+        if await db.table_exists("quotes") and await db.table_exists("documents"):
+            return db
+    return None
+
+
+#: quotes_view columns the quotations layout leaves out (and its "as a table" link hides)
+INTERNAL_COLUMNS = ("quote_rowid", "id", "speaker_names", "start", "end", "sort_key", "document_id", "speaker_id")
+
+
+def page_urls(datasette, database: str) -> dict:
+    """The addresses our templates link to."""
+    return {
+        "home": datasette.urls.instance(),
+        "search": datasette.urls.path("/-/search"),
+        "quotes": datasette.urls.table(database, "quotes_view"),
+        "speakers": datasette.urls.table(database, "speakers_view"),
+        "documents": datasette.urls.table(database, "documents"),
+        "database": datasette.urls.database(database),
+        "speaker_prefix": datasette.urls.path("/-/speakers/"),
+        "article_prefix": datasette.urls.path("/-/articles/"),
+    }
+
+
+def speaker_url(datasette, speaker_id) -> str:
+    return datasette.urls.path(f"/-/speakers/{speaker_id}")
+
+
+def article_url(datasette, document_id, quote_id=None) -> str:
+    url = datasette.urls.path(f"/-/articles/{urlquote(str(document_id), safe='')}")
+    return f"{url}#q-{quote_id}" if quote_id else url
+
+
+async def render_page(datasette, request, template: str, db, **context) -> Response:
+    context.update(database=db.name, qi=page_urls(datasette, db.name), min_confidence=MIN_CONFIDENCE,
+                   speaker_url=functools.partial(speaker_url, datasette),
+                   article_url=functools.partial(article_url, datasette))
+    return Response.html(await datasette.render_template(template, context, request=request))
+
+
+async def speaker_page(datasette, request):
+    db = await quote_database(datasette, request)
+    sid = int(request.url_vars["id"])
+    record = await db.execute_fn(lambda conn: pages.speaker(conn, sid)) if db else None
+    if record is None:
+        raise NotFound(f"No speaker {sid}")
+    return await render_page(datasette, request, "quoteindex_speaker.html", db, speaker=record,
+                             downloads={fmt: datasette.urls.path(f"/-/speakers/{sid}.{fmt}")
+                                        + (f"?_db={db.name}" if request.args.get("_db") else "")
+                                        for fmt in ("csv", "json")})
+
+
+def download_name(name: str, ext: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode())
+    return f"{slug.strip('-').lower() or 'speaker'}-quotes.{ext}"
+
+
+async def speaker_download(datasette, request):
+    db = await quote_database(datasette, request)
+    sid, fmt = int(request.url_vars["id"]), request.url_vars["format"]
+    found = await db.execute("select name from speakers where id = ?", [sid]) if db else None
+    if not found or not found.rows:
+        raise NotFound(f"No speaker {sid}")
+    records = await db.execute_fn(lambda conn: pages.speaker_export_rows(conn, sid))
+    name = download_name(found.rows[0][0], fmt)
+    if fmt == "csv":
+        out = io.StringIO()
+        export.write(records, out, "csv")
+        body, content_type = out.getvalue(), "text/csv; charset=utf-8"
+    else:
+        keys = ("id",) + tuple(CSV_COLUMNS) + ("document_id", "start", "end")
+        body = json.dumps([{k: r[k] for k in keys} for r in records], ensure_ascii=False, indent=1)
+        content_type = "application/json; charset=utf-8"
+    return Response(body, content_type=content_type,
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+async def article_page(datasette, request):
+    db = await quote_database(datasette, request)
+    doc_id = unquote(request.url_vars["id"])
+    doc = await db.execute_fn(lambda conn: pages.article(conn, doc_id)) if db else None
+    if doc is None:
+        raise NotFound(f"No article {doc_id}")
+    return await render_page(datasette, request, "quoteindex_article.html", db, doc=doc)
+
+
+async def search_page(datasette, request):
+    db = await quote_database(datasette, request)
+    if db is None:
+        raise NotFound("No quoteindex database is served")
+    args = {k: request.args.get(k) for k in ("q", "speaker", "kind", "outlet", "since", "until", "page",
+                                             "_searchmode")}
+    result = await db.execute_fn(lambda conn: pages.search(conn, args))
+    return await render_page(datasette, request, "quoteindex_search.html", db, search=result)
+
+
+@hookimpl
+def register_routes(datasette):
+    return [
+        (r"^/-/speakers/(?P<id>\d+)$", speaker_page),
+        (r"^/-/speakers/(?P<id>\d+)\.(?P<format>csv|json)$", speaker_download),
+        (r"^/-/articles/(?P<id>[^/]+)$", article_page),
+        (r"^/-/search$", search_page),
+    ]
+
+
+@hookimpl
+def extra_template_vars(template, database, table, datasette, request):
+    async def home_vars():
+        db = await quote_database(datasette, request)
+        if db is None:
+            return {}
+        return {"quoteindex": {"db": db.name, "qi": page_urls(datasette, db.name),
+                               **await db.execute_fn(pages.home)}}
+
+    async def table_vars():
+        db = datasette.databases.get(database)
+        if db is None or not await db.table_exists("quotes"):
+            return {}
+        extra = {}
+        if table == "quotes_view" and request is not None:
+            args = [(k, v) for k in request.args.keys() if k != "_nocol" for v in request.args.getlist(k)]
+            args += [("_nocol", c) for c in INTERNAL_COLUMNS]
+            extra["table_url"] = f"{request.path}?{urlencode(args)}"
+        return {"quoteindex": {"db": database, "qi": page_urls(datasette, database), **extra}}
+
+    if template == "index.html":
+        return home_vars
+    if template in ("table.html", "database.html") and database:
+        return table_vars
     return None

@@ -1,0 +1,253 @@
+"""The data behind quoteindex's own Datasette pages: home, speaker, article, search.
+
+Everything here returns plain values (strings, numbers, lists of dicts); the templates in
+`quoteindex/templates/` render them with Jinja's autoescaping, so article text, titles and
+names are always shown as text. Nothing here builds HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import sqlite3
+from collections import Counter
+
+import sqlite_utils
+
+from . import speakers, store
+from .export import MIN_CONFIDENCE
+
+#: snippet() marks the match with these private-use characters; the template turns them into <mark>.
+HIT_START, HIT_END = "\ue000", "\ue001"
+SEARCH_PAGE_SIZE = 50
+SPEAKER_PAGE_QUOTES = 2000
+KINDS = ("direct", "indirect", "mixed")
+
+
+def rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
+    cursor = conn.execute(sql, params)
+    cols = [d[0] for d in cursor.description]
+    return [dict(zip(cols, row)) for row in cursor.fetchall()]
+
+
+# --- home -------------------------------------------------------------------------------------
+
+def home(conn: sqlite3.Connection) -> dict:
+    """Counts, date range, most quoted speakers, newest articles."""
+    c = conn.execute("select (select count(*) from documents), (select count(*) from quotes),"
+                     " (select count(distinct speaker_id) from quotes where speaker_id is not null),"
+                     " (select min(published) from documents where published is not null and published != ''),"
+                     " (select max(published) from documents where published is not null and published != '')"
+                     ).fetchone()
+    return {
+        "articles": c[0], "quotes": c[1], "speakers": c[2], "first": (c[3] or "")[:10], "last": (c[4] or "")[:10],
+        "top_speakers": rows(conn, "select speakers.id, speakers.name, speakers.type, count(*) as quotes,"
+                                   " count(distinct quotes.document_id) as articles from quotes"
+                                   " join speakers on speakers.id = quotes.speaker_id"
+                                   f" where quotes.confidence >= {MIN_CONFIDENCE}"
+                                   " group by speakers.id order by quotes desc, speakers.name limit 12"),
+        "recent": rows(conn, "select documents.id, title, outlet, published,"
+                             " (select count(*) from quotes where document_id = documents.id) as quotes"
+                             " from documents order by published desc, title limit 8"),
+        "outlets": rows(conn, "select outlet, count(*) as articles from documents where outlet is not null"
+                              " group by outlet order by articles desc, outlet limit 10"),
+    }
+
+
+# --- speaker ----------------------------------------------------------------------------------
+
+def speaker(conn: sqlite3.Connection, sid: int) -> dict | None:
+    """One speaker: name, type, aliases with counts, roles as written with dates, quotes, by outlet and month."""
+    found = rows(conn, "select id, name, type from speakers where id = ?", [sid])
+    if not found:
+        return None
+    record = found[0]
+    mentions: Counter = Counter()
+    for mention, n in conn.execute("select speaker_mention, count(*) from quotes where speaker_id = ?"
+                                   " group by speaker_mention", [sid]):
+        mentions[speakers.normalize(mention or "")] += n
+    record["aliases"] = [{"alias": a, "quotes": mentions.get(speakers.normalize(a), 0)} for (a,) in conn.execute(
+        "select alias from speaker_aliases where speaker_id = ? order by rowid", [sid])]
+    record["roles"] = rows(conn, "select role, min(published) as first, max(published) as last,"
+                                 " count(distinct document_id) as articles, sum(quotes) as quotes"
+                                 " from speaker_roles where speaker_id = ? group by role"
+                                 " order by first, role", [sid])
+    record["quotes"] = rows(conn, "select id, quote, speaker_mention, role, cue, kind, confidence, title, outlet,"
+                                  " published, url, document_id from quotes_view where speaker_id = ?"
+                                  f" order by sort_key desc limit {SPEAKER_PAGE_QUOTES}", [sid])
+    record["total"] = conn.execute("select count(*) from quotes where speaker_id = ?", [sid]).fetchone()[0]
+    record["exported"] = conn.execute("select count(*) from quotes where speaker_id = ? and confidence >= ?",
+                                      [sid, MIN_CONFIDENCE]).fetchone()[0]
+    record["by_outlet"] = rows(conn, "select coalesce(outlet, '(no outlet)') as outlet, count(*) as quotes,"
+                                     " count(distinct document_id) as articles from quotes_view"
+                                     " where speaker_id = ? group by outlet order by quotes desc, outlet", [sid])
+    by_day = rows(conn, "select substr(published, 1, 10) as day, count(*) as quotes from quotes_view"
+                        " where speaker_id = ? and published is not null and published != ''"
+                        " group by day order by day", [sid])
+    record["chart"] = time_chart(by_day)
+    dates = [q["published"] for q in record["quotes"] if q["published"]]
+    record["first"], record["last"] = (min(dates)[:10], max(dates)[:10]) if dates else ("", "")
+    return record
+
+
+def periods_between(first: str, last: str, by_day: bool) -> list[str]:
+    """Every day (YYYY-MM-DD) or month (YYYY-MM) from `first` to `last`."""
+    out = []
+    if by_day:
+        day, end = _dt.date.fromisoformat(first), _dt.date.fromisoformat(last)
+        while day <= end:
+            out.append(day.isoformat())
+            day += _dt.timedelta(days=1)
+        return out
+    y, m = int(first[:4]), int(first[5:7])
+    while f"{y:04d}-{m:02d}" <= last[:7] and len(out) < 1200:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def time_chart(by_day: list[dict], width: int = 560, height: int = 120, max_bar: int = 36) -> dict:
+    """Bars of quotes per day (a span of up to three months) or per month, empty periods included,
+    as SVG coordinates for the template."""
+    days = {r["day"]: r["quotes"] for r in by_day if re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["day"] or "")}
+    if not days:
+        return {"bars": [], "width": width, "height": height}
+    first, last = min(days), max(days)
+    daily = (_dt.date.fromisoformat(last) - _dt.date.fromisoformat(first)).days <= 92
+    counts: Counter = Counter()
+    for day, n in days.items():
+        counts[day if daily else day[:7]] += n
+    periods = periods_between(first, last, daily)
+    top = max(counts.values())
+    step = min(width / len(periods), max_bar)
+    plot = height - 20
+    bars = []
+    for i, period in enumerate(periods):
+        n = counts.get(period, 0)
+        h = round(plot * n / top, 1) if n else 0
+        bars.append({"period": period, "quotes": n, "x": round(i * step + 1, 1), "w": round(max(step - 2, 1), 1),
+                     "y": round(plot - h, 1), "h": h, "label": period if i in (0, len(periods) - 1) else ""})
+    if len(bars) > 1 and bars[-1]["x"] - bars[0]["x"] < 80:  # two labels would overlap
+        bars[-1]["label"] = ""
+    return {"bars": bars, "width": width, "height": height, "max": top, "unit": "day" if daily else "month"}
+
+
+def speaker_export_rows(conn: sqlite3.Connection, sid: int) -> list[dict]:
+    """Exactly the rows of `quoteindex export DB --speaker NAME` (by date, confidence >= MIN_CONFIDENCE)."""
+    db = sqlite_utils.Database(conn, recursive_triggers=False)
+    return [r for r in store.quote_rows(db, sid) if (r["confidence"] or 0) >= MIN_CONFIDENCE]
+
+
+# --- article ----------------------------------------------------------------------------------
+
+def article(conn: sqlite3.Connection, doc_id: str) -> dict | None:
+    """A document (never its local source path) and its text cut into plain and quoted pieces."""
+    found = rows(conn, "select id, title, url, outlet, published, author, text from documents where id = ?",
+                 [doc_id])
+    if not found:
+        return None
+    doc = found[0]
+    quotes = rows(conn, "select quotes.id, quotes.start, quotes.\"end\", quotes.kind, quotes.cue,"
+                        " quotes.speaker_mention, quotes.role, quotes.confidence, quotes.speaker_id,"
+                        " speakers.name as speaker from quotes left join speakers on speakers.id = quotes.speaker_id"
+                        " where document_id = ? order by start, \"end\" desc", [doc_id])
+    doc["quotes"] = quotes
+    doc["pieces"] = pieces(doc["text"] or "", quotes)
+    return doc
+
+
+def pieces(text: str, quotes: list[dict]) -> list[dict]:
+    """The text as a list of pieces: {"text", "quote"} (quote = the innermost quote covering it, or None),
+    {"anchor": quote} where a quote starts and {"note": quote} where one ends. Overlapping quotes are fine."""
+    n = len(text)
+    spans = [q for q in quotes if q["start"] is not None and q["end"] is not None
+             and 0 <= q["start"] < q["end"] <= n]
+    bounds = sorted({0, n} | {q["start"] for q in spans} | {q["end"] for q in spans})
+    out: list[dict] = []
+    for a, b in zip(bounds, bounds[1:]):
+        out += [{"note": q} for q in spans if q["end"] == a]
+        out += [{"anchor": q} for q in spans if q["start"] == a]
+        covering = [q for q in spans if q["start"] <= a and b <= q["end"]]
+        inner = max(covering, key=lambda q: (q["start"], -q["end"])) if covering else None
+        out.append({"text": text[a:b], "quote": inner})
+    out += [{"note": q} for q in spans if q["end"] == n]
+    return out
+
+
+# --- search -----------------------------------------------------------------------------------
+
+def fts_query(q: str, raw: bool = False) -> str:
+    from datasette.utils import escape_fts
+
+    return q if raw else escape_fts(q)
+
+
+def search(conn: sqlite3.Connection, args: dict) -> dict:
+    """Quotes matching `q` (FTS5, best first by bm25) and the filters speaker, kind, outlet, since, until."""
+    q = (args.get("q") or "").strip()
+    where, params = [], {}
+    if args.get("speaker"):
+        where.append(f"quotes.speaker_id in ({speakers.LOOKUP_SQL.format(param=':speaker')})")
+        params["speaker"] = args["speaker"]
+    if args.get("kind") in KINDS:
+        where.append("quotes.kind = :kind")
+        params["kind"] = args["kind"]
+    if args.get("outlet"):
+        where.append("documents.outlet = :outlet")
+        params["outlet"] = args["outlet"]
+    if args.get("since"):
+        where.append("documents.published >= :since")
+        params["since"] = args["since"]
+    if args.get("until"):
+        where.append("documents.published < :until")
+        params["until"] = args["until"] + "\uffff"  # a bare date covers its day, as in export
+    try:
+        page = max(1, int(args.get("page") or 1))
+    except ValueError:
+        page = 1
+    select = ("select quotes.id, quotes.speaker_id, speakers.name as speaker, quotes.speaker_mention, quotes.role,"
+              " quotes.cue, quotes.kind, quotes.confidence, quotes.document_id, documents.title, documents.outlet,"
+              " documents.published, {snippet} as snippet, {score} as score"
+              " from {source} join documents on documents.id = quotes.document_id"
+              " left join speakers on speakers.id = quotes.speaker_id")
+    if q:
+        where.insert(0, "quotes_fts match :q")
+        params["q"] = fts_query(q, args.get("_searchmode") == "raw")
+        sql = select.format(snippet=f"snippet(quotes_fts, 0, '{HIT_START}', '{HIT_END}', '…', 48)",
+                            score="bm25(quotes_fts)",
+                            source="quotes_fts join quotes on quotes.rowid = quotes_fts.rowid")
+        order = "score, documents.published desc"
+    else:
+        sql = select.format(snippet="quotes.text", score="null", source="quotes")
+        order = "documents.published desc, quotes.document_id, quotes.start"
+    cond = (" where " + " and ".join(where)) if where else ""
+    error = None
+    try:
+        total = conn.execute(f"select count(*) from ({sql}{cond})", params).fetchone()[0]
+        found = rows(conn, f"{sql}{cond} order by {order} limit {SEARCH_PAGE_SIZE}"
+                           f" offset {(page - 1) * SEARCH_PAGE_SIZE}", params)
+    except sqlite3.OperationalError as exc:
+        total, found, error = 0, [], f"Cannot search for that: {exc}"
+    for row in found:
+        row["parts"] = snippet_parts(row.pop("snippet") or "")
+    return {
+        "q": q, "results": found, "total": total, "page": page, "error": error,
+        "pages": max(1, -(-total // SEARCH_PAGE_SIZE)),
+        "filters": {k: args.get(k) or "" for k in ("speaker", "kind", "outlet", "since", "until")},
+        "kinds": KINDS,
+        "outlets": [r[0] for r in conn.execute("select distinct outlet from documents where outlet is not null"
+                                               " order by outlet")],
+    }
+
+
+def snippet_parts(snippet: str) -> list[dict]:
+    """`snippet()` output as [{"text", "hit"}], so the template can mark hits without trusting the text."""
+    parts, hit = [], False
+    for bit in re.split(f"([{HIT_START}{HIT_END}])", snippet):
+        if bit == HIT_START:
+            hit = True
+        elif bit == HIT_END:
+            hit = False
+        elif bit:
+            parts.append({"text": bit, "hit": hit})
+    return parts
