@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,41 +30,66 @@ def reported() -> Iterator[None]:
     try:
         yield
     except QuoteindexError as exc:
-        err.print(f"[red]Error:[/red] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1)
+        _fail(str(exc))
+    except OSError as exc:  # a path the library did not foresee (permissions, a full disk): still one line
+        _fail(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}")
+    except sqlite3.DatabaseError as exc:
+        _fail(f"database error ({exc}); is it a quoteindex database?")
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]Error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
 
 
 def _extract(inputs: list[Path], db: Path, models: Optional[str], batch_size: int, quiet: bool = False):
     from . import extract as extract_mod
     from .ingest import iter_files
 
-    files = [f for f in iter_files(inputs) if isinstance(f, Path)]
+    extract_mod.check_inputs(inputs)  # before the progress display: a typo gets one line and nothing else
+    files = [f[0] for f in iter_files(inputs) if isinstance(f, tuple)]
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=False, disable=quiet) as progress:
         # one step per file for .txt/.html; row files (.jsonl/.csv) make the total open-ended
-        single = all(f.suffix.lower() in (".txt", ".html", ".htm") for f in files)
+        single = all(f.suffix.lower() not in (".jsonl", ".csv") for f in files)
         task = progress.add_task("extracting", total=len(files) if single else None)
 
         def on_event(kind: str, payload) -> None:
             if kind == "error":
-                progress.console.print(f"[yellow]skipped[/yellow] {payload}", highlight=False, soft_wrap=True)
+                progress.console.print(f"[yellow]not read[/yellow] {payload}", highlight=False, soft_wrap=True)
                 if single:
                     progress.advance(task)
+                return
+            if kind == "note":
+                progress.console.print(f"[cyan]note[/cyan] {payload}", highlight=False, soft_wrap=True)
                 return
             doc = payload[0] if kind == "done" else payload
             progress.update(task, description=f"{doc.id[:40]}", advance=1)
 
-        progress.update(task, description=f"loading models ({len(files)} files)")
+        progress.update(task, description=f"reading {len(files)} files")
         summary = extract_mod.run(inputs, db, models=models, batch_size=batch_size, on_event=on_event)
-    err.print(f"{summary.documents} documents extracted, {summary.skipped} unchanged, {summary.quotes} quotes, "
-              f"{summary.speakers} speakers in {db} ({summary.seconds:.1f}s)"
-              + (f"; {len(summary.errors)} inputs skipped" if summary.errors else ""), highlight=False)
+    err.print(summary_line(summary, db), highlight=False, soft_wrap=True)
     return summary
+
+
+def summary_line(summary, db: Path) -> str:
+    """One line that accounts for every input: extracted, unchanged, or not read and why."""
+    parts = [f"{summary.documents} documents extracted", f"{summary.skipped} unchanged"]
+    not_read = summary.not_read()
+    if not_read:
+        why = ", ".join(f"{n} {'unsupported type' if kind == 'unsupported' else kind}"
+                        for kind, n in sorted(not_read.items(), key=lambda kv: (-kv[1], kv[0])))
+        parts.append(f"{sum(not_read.values())} not read ({why})")
+    if not summary.db_written:
+        return ", ".join(parts) + f"; nothing to store, {db} not created ({summary.seconds:.1f}s)"
+    parts += [f"{summary.quotes} quotes", f"{summary.speakers} speakers"]
+    return ", ".join(parts) + f" in {db} ({summary.seconds:.1f}s)"
 
 
 @app.command()
 def extract(
-    inputs: List[Path] = typer.Argument(..., help=".txt, .html, .jsonl or .csv files, or directories of them."),
+    inputs: List[Path] = typer.Argument(
+        ..., help=".txt, .html, .jsonl or .csv files, or directories of them; - reads one article from standard input."),
     db: Path = typer.Option(Path("quotes.db"), "--db", help="SQLite database to write."),
     models: Optional[str] = typer.Option(None, "--models", help=MODELS_HELP),
     batch_size: int = typer.Option(8, help="Documents per Stanza call."),
@@ -84,16 +110,26 @@ def serve(
 ) -> None:
     """Browse and search the database in Datasette."""
     from . import serve as serve_mod
+    from . import store
 
     with reported():
+        store.open_existing(db).conn.close()  # missing, not SQLite, not ours: one line, before Datasette starts
         serve_mod.serve(db, host, port)
 
 
 def _db_file(db: Path) -> None:
+    if db.is_dir():
+        _fail(f"{db} is a directory, not a database file")
     if not db.is_file():
-        err.print(f"[red]Error:[/red] {db} does not exist; create it with `quoteindex extract INPUT --db {db}`",
-                  highlight=False, soft_wrap=True)
-        raise typer.Exit(1)
+        _fail(f"{db} does not exist; create it with `quoteindex extract INPUT --db {db}`")
+
+
+def _output_file(output: Path) -> None:
+    """Refuse an output path that cannot be written before any work is done."""
+    if output.is_dir():
+        _fail(f"{output} is a directory; give a file name, e.g. -o {output / 'quotes.csv'}")
+    if not output.parent.is_dir():
+        _fail(f"{output.parent} does not exist; create the folder first (mkdir -p {output.parent})")
 
 
 @app.command()
@@ -117,6 +153,8 @@ def export(
         err.print(f"[red]Error:[/red] unknown format {format!r}; use csv or jsonl")
         raise typer.Exit(1)
     _db_file(db)
+    if output:
+        _output_file(output)
     with reported():
         rows = list(export_mod.records(db, speaker or None, min_confidence=min_confidence, since=since,
                                        until=until, kinds=kind or ()))
@@ -143,7 +181,7 @@ def speakers_main(ctx: typer.Context, db: Path = typer.Argument(..., help="Datab
 def _open(ctx: typer.Context):
     from . import store
 
-    db = store.connect(ctx.obj)
+    db = store.open_existing(ctx.obj)
     store.ensure_schema(db)
     return db
 

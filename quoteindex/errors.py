@@ -10,12 +10,25 @@ class QuoteindexError(Exception):
 
 
 class InputError(QuoteindexError):
-    """An input file that cannot be read as articles."""
+    """An input file (or row) that cannot be read as articles; `kind` is why, in a word, for the run's counts."""
 
-    def __init__(self, path: Path | str, reason: str) -> None:
+    #: the kinds, as the summary of a run names them
+    KINDS = ("missing", "unsupported", "empty", "binary", "too long", "encoding", "malformed", "unreadable",
+             "duplicate")
+
+    def __init__(self, path: Path | str, reason: str, kind: str = "unreadable") -> None:
         self.path = str(path)
         self.reason = reason
+        self.kind = kind
         super().__init__(f"{path}: {reason}")
+
+
+class MissingInput(QuoteindexError):
+    """Input paths that do not exist; nothing is read or written then (a typo must not make an empty database)."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        super().__init__(f"no such file or directory: {', '.join(paths)}; nothing was extracted")
 
 
 class ModelsNotFound(QuoteindexError):

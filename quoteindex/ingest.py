@@ -2,7 +2,14 @@
 
 `read_inputs` streams documents from files and directories; a file that cannot
 be read yields an `InputError` in the stream instead of stopping the run, so
-one bad file never costs the others.
+one bad file never costs the others, and every file is either read or named.
+
+A document's id is its URL when it has one (host and path, tracking parameters
+dropped), else its path relative to the input it was found under, without the
+extension (`siteA/index` for `sites/siteA/index.html` read as `sites/`; just the
+stem for a file given by name or directly inside the folder given), with `#id` or
+`#line` for a row of a .jsonl/.csv file; standard input gets a content hash.
+`store.assign_id` keeps ids unique across runs and roots.
 """
 
 from __future__ import annotations
@@ -12,9 +19,11 @@ import hashlib
 import io
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
+from urllib.parse import urlsplit
 
 from .errors import InputError
 
@@ -23,6 +32,9 @@ SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".csv")
 MAX_DOCUMENT_CHARS = 1_000_000
 MAX_FILE_BYTES = 200_000_000
 META_FIELDS = ("title", "url", "outlet", "published", "author")
+STDIN = "-"
+# Query parameters that tell where a reader came from, not which article it is.
+_TRACKING = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid|ocid|smid|share)$", re.I)
 
 
 @dataclass
@@ -36,6 +48,12 @@ class Document:
     author: str | None = None
     source: str | None = None
     extra: dict = field(default_factory=dict)
+    #: where the id came from: "url", "path" (then `base` is the file's part of it) or "hash"
+    id_from: str = "path"
+    #: the file's root-relative path without extension; a path id is `base` or `base#row`
+    base: str | None = None
+    #: the absolute path of the file it was read from (None for standard input)
+    origin: str | None = None
 
     @property
     def content_hash(self) -> str:
@@ -45,17 +63,32 @@ class Document:
         return h.hexdigest()
 
 
-def iter_files(inputs: Iterable[Path | str]) -> Iterator[Path | InputError]:
-    """Files to read, in a stable order; a missing input is an error item."""
+def iter_files(inputs: Iterable[Path | str]) -> Iterator[tuple[Path, Path | None] | InputError]:
+    """(file, root) pairs to read, in a stable order; a missing input is an error item.
+
+    Every file under a folder is listed, whatever its type, so that none is passed over
+    without a word (`read_file` names the unsupported ones); only hidden files and folders
+    (.git, .DS_Store) are left out. `root` is the folder given (ids are relative to it),
+    None for a file given by name or standard input.
+    """
     for raw in inputs:
         path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-            yield from found
+        if str(raw) == STDIN:
+            yield path, None
+        elif path.is_dir():
+            found = sorted(p for p in path.rglob("*")
+                           if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            for p in found:
+                yield p, path
         elif path.is_file():
-            yield path
+            yield path, None
         else:
-            yield InputError(path, "no such file or directory")
+            yield InputError(path, "no such file or directory", kind="missing")
+
+
+def missing_inputs(inputs: Iterable[Path | str]) -> list[str]:
+    """Inputs that name nothing on disk (standard input, `-`, always exists)."""
+    return [str(p) for p in inputs if str(p) != STDIN and not Path(p).exists()]
 
 
 def read_inputs(inputs: Iterable[Path | str]) -> Iterator[Document | InputError]:
@@ -64,50 +97,112 @@ def read_inputs(inputs: Iterable[Path | str]) -> Iterator[Document | InputError]
         if isinstance(item, InputError):
             yield item
             continue
+        path, root = item
         try:
-            yield from read_file(item)
+            if str(path) == STDIN and root is None:
+                yield from read_stdin()
+            else:
+                yield from read_file(path, root)
         except InputError as exc:
             yield exc
+        except OSError as exc:  # unreadable (permissions, vanished meanwhile): name it, go on
+            yield InputError(path, f"cannot read ({exc.strerror or exc})", kind="unreadable")
 
 
-def read_file(path: Path) -> Iterator[Document]:
-    """Documents in one file, by its suffix."""
+def read_stdin(data: bytes | None = None) -> Iterator[Document]:
+    """One plain-text article from standard input; its id is a hash of its text (it has no name)."""
+    if data is None:
+        data = sys.stdin.buffer.read()
+    text = decode(Path("<stdin>"), data)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    doc = parse_txt(f"stdin-{digest}", text)
+    doc.id_from, doc.source = "hash", "<stdin>"
+    check_document("<stdin>", doc)
+    yield doc
+
+
+def url_id(url: str | None) -> str | None:
+    """An article's id from its URL: host and path (query without tracking parameters), or None.
+
+    A site's home page or a relative link names no article (some pages give the home page
+    as every article's og:url), so it gives no id.
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower().removeprefix("www.")
+    path = re.sub(r"/+$", "", parts.path)
+    if not path:
+        return None
+    query = "&".join(kv for kv in parts.query.split("&") if kv and not _TRACKING.match(kv.split("=")[0]))
+    return host + path + (f"?{query}" if query else "")
+
+
+def file_base(path: Path, root: Path | None) -> str:
+    """The file's path relative to `root` without its extension (its stem when no root)."""
+    rel = path.relative_to(root) if root is not None else Path(path.name)
+    return rel.with_suffix("").as_posix()
+
+
+def _name_document(doc: Document, path: Path, root: Path | None, row: str | None = None) -> Document:
+    """Give `doc` its id (see the module docstring) and remember the file it came from."""
+    doc.base = file_base(path, root)
+    doc.origin = str(path.resolve())
+    uid = url_id(doc.url)
+    if uid:
+        doc.id, doc.id_from = uid, "url"
+    else:
+        doc.id, doc.id_from = doc.base + (f"#{row}" if row is not None else ""), "path"
+    return doc
+
+
+def read_file(path: Path, root: Path | None = None) -> Iterator[Document | InputError]:
+    """Documents in one file, by its suffix; ids relative to `root` (see the module docstring)."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(path, f"unsupported file type {suffix or '(none)'}; use .txt, .html, .jsonl or .csv")
+        raise InputError(path, f"unsupported file type {suffix or '(no extension)'}; quoteindex reads .txt, .html, "
+                               ".jsonl and .csv (convert it to text first)", kind="unsupported")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise InputError(path, f"file is {size // 1_000_000} MB, over the {MAX_FILE_BYTES // 1_000_000} MB limit; split it")
+        raise InputError(path, f"file is {size // 1_000_000} MB, over the {MAX_FILE_BYTES // 1_000_000} MB limit; "
+                               "split it", kind="too long")
     text = decode(path, path.read_bytes())
     if suffix == ".txt":
-        yield from _one(path, parse_txt(path.stem, text))
+        yield from _one(path, root, parse_txt(path.stem, text))
     elif suffix in (".html", ".htm"):
-        yield from _one(path, parse_html(path.stem, text))
+        yield from _one(path, root, parse_html(path.stem, text))
     elif suffix == ".jsonl":
-        yield from parse_jsonl(path, text)
+        yield from parse_jsonl(path, text, root)
     else:
-        yield from parse_csv(path, text)
+        yield from parse_csv(path, text, root)
 
 
-def _one(path: Path, doc: Document) -> Iterator[Document]:
+def _one(path: Path, root: Path | None, doc: Document) -> Iterator[Document]:
     doc.source = str(path)
     check_document(path, doc)
-    yield doc
+    yield _name_document(doc, path, root)
 
 
 def check_document(path: Path | str, doc: Document) -> None:
     if not doc.text.strip():
-        raise InputError(path, "no article text (the file or its text is empty)")
+        raise InputError(path, "no article text (the file or its text is empty)", kind="empty")
     if len(doc.text) > MAX_DOCUMENT_CHARS:
-        raise InputError(path, f"article is {len(doc.text):,} characters, over the {MAX_DOCUMENT_CHARS:,} limit; split it")
+        # Stanza's memory and time grow with an article's length; beyond this it is a dump, not an article
+        raise InputError(path, f"article is {len(doc.text):,} characters, over the {MAX_DOCUMENT_CHARS:,}-character "
+                               "limit; split it into articles", kind="too long")
 
 
 def decode(path: Path, data: bytes) -> str:
     """UTF-8 (BOM tolerated); Windows-1252 when that is clearly what it is; binary refused."""
     if not data.strip():
-        raise InputError(path, "file is empty")
+        raise InputError(path, "file is empty", kind="empty")
     if b"\0" in data[:8192]:
-        raise InputError(path, "binary file (NUL bytes), not text")
+        raise InputError(path, "binary file (NUL bytes), not text", kind="binary")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -116,10 +211,11 @@ def decode(path: Path, data: bytes) -> str:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise InputError(path, f"not UTF-8 text (bad byte at offset {exc.start}); convert it, e.g. with iconv -t UTF-8") from None
+            raise InputError(path, f"not UTF-8 text (bad byte at offset {exc.start}); convert it, e.g. with "
+                                   "iconv -t UTF-8", kind="encoding") from None
         controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
         if controls > len(text) // 100:
-            raise InputError(path, "binary file, not text")
+            raise InputError(path, "binary file, not text", kind="binary")
         return text
 
 
@@ -151,7 +247,7 @@ def parse_html(doc_id: str, html: str) -> Document:
     try:
         soup = BeautifulSoup(html, "lxml")
     except Exception as exc:  # lxml refuses some binary garbage outright
-        raise InputError(doc_id, f"cannot parse HTML ({exc})") from None
+        raise InputError(doc_id, f"cannot parse HTML ({exc})", kind="malformed") from None
 
     def meta(*names: str) -> str | None:
         for name in names:
@@ -202,46 +298,47 @@ def parse_html(doc_id: str, html: str) -> Document:
                     published=published, author=author)
 
 
-def _row_document(path: Path, n: int, row: dict) -> Document:
+def _row_document(path: Path, n: int, row: dict, root: Path | None) -> Document:
     if not isinstance(row, dict):
-        raise InputError(path, f"row {n}: expected an object with a 'text' field")
+        raise InputError(path, f"row {n}: expected an object with a 'text' field", kind="malformed")
     text = row.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise InputError(path, f"row {n}: missing or empty 'text'")
-    doc_id = str(row.get("id") or f"{path.stem}-{n}")
+        raise InputError(path, f"row {n}: missing or empty 'text'", kind="empty")
+    own_id = str(row["id"]).strip() if row.get("id") not in (None, "") else ""
     fields = {k: (str(row[k]) if row.get(k) not in (None, "") else None) for k in META_FIELDS}
-    doc = Document(id=doc_id, text=text, source=f"{path}#{n}", **fields)
+    doc = Document(id="", text=text, source=f"{path}#{n}", **fields)
     if not doc.title:
-        doc.title = parse_txt(doc_id, text).title
+        doc.title = parse_txt("", text).title
     check_document(f"{path} row {n}", doc)
-    return doc
+    # the row's own id, else its line: either is unique only within its file, hence the file's path before it
+    return _name_document(doc, path, root, row=own_id or str(n))
 
 
-def parse_jsonl(path: Path, text: str) -> Iterator[Document | InputError]:
+def parse_jsonl(path: Path, text: str, root: Path | None = None) -> Iterator[Document | InputError]:
     """One document per JSON line; a bad line is an error item, the rest still load."""
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            yield _row_document(path, n, row)
+            yield _row_document(path, n, row, root)
         except json.JSONDecodeError as exc:
-            yield InputError(path, f"line {n}: invalid JSON ({exc.msg})")
+            yield InputError(path, f"line {n}: invalid JSON ({exc.msg})", kind="malformed")
         except InputError as exc:
             yield exc
 
 
-def parse_csv(path: Path, text: str) -> Iterator[Document | InputError]:
+def parse_csv(path: Path, text: str, root: Path | None = None) -> Iterator[Document | InputError]:
     """One document per CSV row; the header must name a 'text' column."""
     csv.field_size_limit(MAX_DOCUMENT_CHARS * 4)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames or "text" not in reader.fieldnames:
-        raise InputError(path, "CSV has no 'text' column in its header")
+        raise InputError(path, "CSV has no 'text' column in its header", kind="malformed")
     try:
         for n, row in enumerate(reader, 2):
             try:
-                yield _row_document(path, n, row)
+                yield _row_document(path, n, row, root)
             except InputError as exc:
                 yield exc
     except csv.Error as exc:
-        yield InputError(path, f"malformed CSV ({exc})")
+        yield InputError(path, f"malformed CSV ({exc})", kind="malformed")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -94,6 +95,10 @@ where quotes.role is not null
 group by quotes.speaker_id, quotes.role, quotes.document_id
 """
 
+#: `documents.id_version` of documents stored with ids from URL / relative path / hash (see `ingest`);
+#: NULL marks a document stored by an earlier quoteindex under its file name alone.
+ID_VERSION = 2
+
 VIEWS = {"quotes_view": VIEW_SQL, "speakers_view": SPEAKERS_VIEW_SQL, "speaker_roles": SPEAKER_ROLES_SQL}
 
 
@@ -102,8 +107,13 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     path = Path(path)
     if path.exists() and path.is_dir():
         raise StoreError(f"{path} is a directory, not a database file")
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise StoreError(f"{path}: cannot create its folder ({path.parent} is a file)")
+    try:
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create its folder ({exc.strerror or exc})") from None
     try:
         conn = sqlite3.connect(str(path), timeout=5)
         conn.execute("pragma foreign_keys = on")
@@ -114,6 +124,19 @@ def connect(path: Path | str) -> sqlite_utils.Database:
         db.execute("pragma cache_size = -32000")  # 32 MB: the speaker keys of 100,000 people stay in memory
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot open as SQLite ({exc}); is it a quoteindex database?") from None
+    return db
+
+
+def open_existing(path: Path | str) -> sqlite_utils.Database:
+    """Open a database `extract` made; StoreError (one line) when it is missing, not SQLite or not quoteindex's."""
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"{path} does not exist; create it with `quoteindex extract INPUT --db {path}`")
+    db = connect(path)
+    if "quotes" not in db.table_names():
+        db.conn.close()
+        raise StoreError(f"{path} is not a quoteindex database (it has no quotes table); "
+                         f"create one with `quoteindex extract INPUT --db {path}`")
     return db
 
 
@@ -136,10 +159,18 @@ def _create(db: sqlite_utils.Database) -> None:
     if "documents" not in tables:
         db["documents"].create({
             "id": str, "title": str, "url": str, "outlet": str, "published": str, "author": str, "text": str,
-            "content_hash": str, "source": str, "extractor_version": str, "extracted_at": str,
+            "content_hash": str, "source": str, "extractor_version": str, "extracted_at": str, "id_version": int,
         }, pk="id")
         db["documents"].create_index(["outlet"])
         db["documents"].create_index(["published"])
+    elif "id_version" not in db["documents"].columns_dict:
+        db["documents"].add_column("id_version", int)  # databases made when ids were file names: NULL marks them
+    if not any(ix.columns == ["content_hash"] for ix in db["documents"].indexes):
+        db["documents"].create_index(["content_hash"])  # an old document is recognised by its content
+    if "sources" not in tables:
+        # each file read, and the id its documents have for good (unique: two files never share one)
+        db["sources"].create({"file": str, "base": str}, pk="file")
+        db["sources"].create_index(["base"])  # a copy of a file elsewhere shares its id
     if "speakers" not in tables:
         db["speakers"].create({"id": int, "name": str, "type": str, "key": str, "locked": int}, pk="id")
         db["speakers"].create_index(["key"], unique=True)
@@ -198,6 +229,143 @@ def is_current(db: sqlite_utils.Database, doc: Document) -> bool:
     return stored_hash(db, doc.id) == (doc.content_hash, EXTRACTOR_VERSION)
 
 
+def _resolves_to(source: str | None, origin: str) -> bool:
+    """Whether a stored `source` (as given on an earlier command line, maybe relative) is the file `origin`."""
+    if not source:
+        return False
+    try:
+        return str(Path(source.split("#")[0]).resolve()) == origin
+    except OSError:
+        return False
+
+
+def _base_candidates(doc: Document) -> Iterator[str]:
+    """Ids for the file, shortest first: its relative path, then with more of its folders (`siteB/index`),
+    or first with its extension when a file of the same name and another type lies beside it (`story.html`)."""
+    path = Path(doc.origin)
+    yield doc.base
+    with_suffix = doc.base + path.suffix.lower()
+    try:
+        twin = any(p.stem == path.stem and p.name != path.name for p in path.parent.iterdir())
+    except OSError:
+        twin = False
+    if twin:
+        yield with_suffix
+    parts = path.with_suffix("").parts[1:]  # without the root "/"
+    for k in range(len(doc.base.split("/")) + 1, len(parts) + 1):
+        yield "/".join(parts[-k:])
+    yield with_suffix
+    yield "/".join(path.parts[1:])
+
+
+def _base_taken(db: sqlite_utils.Database, base: str, doc: Document) -> bool:
+    """Whether `base` names another file's articles (a file of the same text, or one since moved away, does not)."""
+    own_id = base + doc.id[len(doc.base):]
+    same_text = db.execute("select 1 from documents where id = ? and content_hash = ?",
+                           [own_id, doc.content_hash]).fetchone() is not None
+    if same_text:
+        return False  # the same article copied elsewhere: one document, not two
+    holders = [f for (f,) in db.execute("select file from sources where base = ?", [base])]
+    if any(Path(f).exists() for f in holders):
+        return True
+    rows = db.execute("select source, id_version from documents where id = ? or (id >= ? and id < ?)",
+                      [base, base + "#", base + "$"]).fetchall()
+    # a document an earlier quoteindex stored under this name is this file's when it came from it
+    return any(version is None and not _resolves_to(source, doc.origin) and _exists(source)
+               for source, version in rows) or (not holders and any(version is not None for _, version in rows))
+
+
+def _exists(source: str | None) -> bool:
+    try:
+        return bool(source) and Path(source.split("#")[0]).exists()
+    except OSError:
+        return False
+
+
+@contextmanager
+def _writing(db: sqlite_utils.Database, what: str) -> Iterator[None]:
+    """A transaction whose lock or disk error is a one-line StoreError."""
+    try:
+        with db.atomic():
+            yield
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"{db_path(db)}: {exc} while {what}; nothing of it was stored, retry") from None
+
+
+def assign_id(db: sqlite_utils.Database, doc: Document) -> str | None:
+    """Give a document read from a file its id for good; returns a note when it is not the plain relative path.
+
+    A file keeps the id it got the first time (whichever folder it is read from later), and an id
+    held by another file is never taken over: the newcomer's id gets more of its folders
+    (`siteB/index` when `index` is siteA's), or its extension when the other is its namesake beside
+    it. A copy of a file elsewhere with the same text, or a file moved away, leaves the id to the
+    newcomer. URL and hash ids are left as they are.
+    """
+    if doc.id_from != "path" or not doc.origin or doc.base is None:
+        return None
+    row_part = doc.id[len(doc.base):]
+    got = db.execute("select base from sources where file = ?", [doc.origin]).fetchone()
+    note = None
+    if got:
+        base = got[0]
+    else:
+        base = next(c for c in _base_candidates(doc) if c and not _base_taken(db, c, doc))
+        with _writing(db, f"naming {doc.source}"):
+            # a file that held this id and is gone (moved, renamed) gives it up to this one
+            for (held,) in db.execute("select file from sources where base = ?", [base]).fetchall():
+                if not Path(held).exists():
+                    db.execute("delete from sources where file = ?", [held])
+            db.execute("insert into sources (file, base) values (?, ?)", [doc.origin, base])
+        if base != doc.base:
+            note = f"stored as {base + row_part!r}: {doc.id!r} is another file's article"
+    doc.id, doc.base = base + row_part, base
+    return note
+
+
+def recognise(db: sqlite_utils.Database, doc: Document) -> str | None:
+    """Take over what an earlier quoteindex stored of this document under its old id; returns a note if re-keyed.
+
+    Earlier versions named a document by its file name alone; such a document (id_version NULL) is
+    this one when it has the same id (its own file, see `assign_id`) or the same content.
+    """
+    row = db.execute("select id_version, content_hash, source from documents where id = ?", [doc.id]).fetchone()
+    if row is not None:
+        if row[0] is None and row[1] == doc.content_hash:
+            with _writing(db, f"reading {doc.source}"):
+                db.execute("update documents set id_version = ?, source = ? where id = ?",
+                           [ID_VERSION, doc.source, doc.id])
+        elif doc.id_from == "url" and row[1] != doc.content_hash and row[2] and row[2] != doc.source:
+            return f"same URL as the article read from {row[2]}: this version replaces it"
+        return None
+    old = db.execute("select id from documents where content_hash = ? and id_version is null order by id limit 1",
+                     [doc.content_hash]).fetchone()
+    if old is None:
+        return None
+    rekey(db, old[0], doc.id, source=doc.source)
+    return f"re-keyed {old[0]!r} (its id before ids were paths) as {doc.id!r}"
+
+
+def rekey(db: sqlite_utils.Database, old: str, new: str, *, source: str | None = None) -> None:
+    """Move a stored document, its quotes (their ids follow the document's), merges and corrections to id `new`."""
+    cols = list(db["documents"].columns_dict)
+    picked = ", ".join("?" if c == "id" else f'"{c}"' for c in cols)
+    try:
+        with db.atomic():
+            db.execute(f"insert into documents ({', '.join(f'[{c}]' for c in cols)}) select {picked} from documents"
+                       " where id = ?", [new, old])
+            for qid, start, end in db.execute("select id, start, \"end\" from quotes where document_id = ?",
+                                              [old]).fetchall():
+                nid = quote_id(new, start, end)
+                db.execute("update quotes set id = ?, document_id = ? where id = ?", [nid, new, qid])
+                db.execute("update speaker_overrides set quote_id = ? where quote_id = ?", [nid, qid])
+            db.execute("update speaker_merges set document_id = ? where document_id = ?", [new, old])
+            db.execute("delete from documents where id = ?", [old])
+            db.execute("update documents set id_version = ?, source = coalesce(?, source) where id = ?",
+                       [ID_VERSION, source, new])
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"{db_path(db)}: {exc} while re-keying {old}; nothing was changed, retry") from None
+
+
 def quote_id(doc_id: str, start: int, end: int) -> str:
     return hashlib.sha1(f"{doc_id}:{start}:{end}".encode()).hexdigest()[:16]
 
@@ -212,7 +380,7 @@ def save_document(db: sqlite_utils.Database, doc: Document, quotes: Iterable[dic
             db["documents"].upsert({
                 "id": doc.id, "title": doc.title, "url": doc.url, "outlet": doc.outlet, "published": doc.published,
                 "author": doc.author, "text": doc.text, "content_hash": doc.content_hash, "source": doc.source,
-                "extractor_version": EXTRACTOR_VERSION,
+                "extractor_version": EXTRACTOR_VERSION, "id_version": ID_VERSION,
                 "extracted_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             }, pk="id")
             for q in quotes:

@@ -56,6 +56,8 @@ def test_rerun_is_idempotent(seeds_db_copy, seeds_dir, nlp):
 def test_changed_document_replaces_only_its_quotes(seeds_db_copy, seeds_dir, nlp, tmp_path):
     src = tmp_path / "in"
     shutil.copytree(seeds_dir, src)
+    # the copies have the seeds' text: the same documents, and from now on these files' too
+    assert extract.run([src], seeds_db_copy, nlp=nlp).skipped == 2
     target = sorted(src.glob("001_*.txt"))[0]
     target.write_text(target.read_text() + '\n“We will rebuild every town,” said Mayor Anna Kovalenko.\n')
     before = {r["doc"]: r for r in export.records(seeds_db_copy)}

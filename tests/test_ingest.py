@@ -56,9 +56,10 @@ def test_jsonl_and_csv_rows_with_metadata(tmp_path):
     docs, errors = docs_and_errors([tmp_path])
     assert not errors
     by_id = {d.id: d for d in docs}
-    assert by_id["x1"].outlet == "Wire" and by_id["x1"].published == "2025-01-02"
-    assert by_id["feed-2"].text == "She said no."
-    assert by_id["c1"].title == "Title One" and by_id["c1"].text == 'A said, "yes."'
+    # a row's own id, else its line, after its file's path: two files' row 1 or id "x1" never meet
+    assert by_id["feed#x1"].outlet == "Wire" and by_id["feed#x1"].published == "2025-01-02"
+    assert by_id["feed#2"].text == "She said no."
+    assert by_id["feed2#c1"].title == "Title One" and by_id["feed2#c1"].text == 'A said, "yes."'
 
 
 @pytest.mark.parametrize("name,content,message", [
@@ -82,7 +83,7 @@ def test_bad_files_give_one_line_error_naming_the_file(tmp_path, name, content, 
 def test_bad_jsonl_line_is_reported_and_other_lines_load(tmp_path):
     (tmp_path / "mixed.jsonl").write_text('{"id": "ok", "text": "Fine."}\n{not json\n{"id": "no-text"}\n')
     docs, errors = docs_and_errors([tmp_path])
-    assert [d.id for d in docs] == ["ok"]
+    assert [d.id for d in docs] == ["mixed#ok"]
     assert {e.reason.split(":")[0] for e in errors} == {"line 2", "row 3"}
 
 
