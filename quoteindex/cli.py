@@ -105,8 +105,8 @@ def extract(
 @app.command()
 def serve(
     db: Path = typer.Argument(..., help="Database made by `quoteindex extract`."),
-    host: str = typer.Option("127.0.0.1", help="Address to bind; 0.0.0.0 makes it public."),
-    port: int = typer.Option(8001),
+    host: str = typer.Option("127.0.0.1", "-h", "--host", help="Address to bind; 0.0.0.0 makes it public."),
+    port: int = typer.Option(8001, "-p", "--port", help="Port to serve on."),
 ) -> None:
     """Browse and search the database in Datasette."""
     from . import serve as serve_mod
