@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -182,8 +183,17 @@ def read_file(path: Path, root: Path | None = None) -> Iterator[Document | Input
         yield from parse_csv(path, text, root)
 
 
+def source_path(path: Path) -> str:
+    """Where a document came from, relative to the folder extract ran in: never a machine's absolute
+    path in the database, which Datasette shows."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive (Windows): nothing relative to say
+        return path.name
+
+
 def _one(path: Path, root: Path | None, doc: Document) -> Iterator[Document]:
-    doc.source = str(path)
+    doc.source = source_path(path)
     check_document(path, doc)
     yield _name_document(doc, path, root)
 
@@ -306,7 +316,7 @@ def _row_document(path: Path, n: int, row: dict, root: Path | None) -> Document:
         raise InputError(path, f"row {n}: missing or empty 'text'", kind="empty")
     own_id = str(row["id"]).strip() if row.get("id") not in (None, "") else ""
     fields = {k: (str(row[k]) if row.get(k) not in (None, "") else None) for k in META_FIELDS}
-    doc = Document(id="", text=text, source=f"{path}#{n}", **fields)
+    doc = Document(id="", text=text, source=f"{source_path(path)}#{n}", **fields)
     if not doc.title:
         doc.title = parse_txt("", text).title
     check_document(f"{path} row {n}", doc)

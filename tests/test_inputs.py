@@ -6,6 +6,8 @@ are read, named and stored, not which quotes they hold.
 
 from __future__ import annotations
 
+import os
+
 import sqlite3
 
 import pytest
@@ -153,6 +155,10 @@ def make_legacy(db, renames: dict[str, str]) -> None:
     for new, old in renames.items():
         store.rekey(conn, new, old)
     conn.execute("update documents set id_version = null")
+    # an earlier quoteindex kept the path as given on the command line (here absolute)
+    for doc_id, source in conn.execute("select id, source from documents").fetchall():
+        path, sep, rest = (source or "").partition("#")
+        conn.execute("update documents set source = ? where id = ?", [os.path.abspath(path) + sep + rest, doc_id])
     conn.execute("delete from sources")
     conn.conn.commit()
     conn.conn.close()
@@ -341,3 +347,13 @@ def test_two_sites_index_pages_keep_their_own_quotes(sites, tmp_path, nlp):
 
     by_doc = {r["doc"]: r["speaker"] for r in export.records(db)}
     assert by_doc == {"index": "Anna Kovalenko", "siteB/index": "Jane Roe"}
+
+
+def test_no_absolute_local_path_is_stored(tmp_path, fake_extractor, monkeypatch):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.txt").write_text(ARTICLE_A)
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "q.db"
+    cli("extract", (tmp_path / "articles").resolve(), "--db", db)
+    sources = [r[0] for r in sqlite3.connect(db).execute("select source from documents")]
+    assert sources == [os.path.join("articles", "a.txt")]
