@@ -100,29 +100,38 @@ def speaker_links(datasette, database: str, speaker_id, count) -> Markup:
     )
 
 
+def _cell(row, key: str):
+    """A column of the row, or None when the page left it out (`?_nocol=id`)."""
+    try:
+        return row[key]
+    except (IndexError, KeyError):
+        return None
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     if row is None:
         return None
-    if table == "speakers_view" and column == "quotes":
-        return speaker_links(datasette, database, row["id"], value)
-    if table == "speakers_view" and column == "name":
-        return Markup(f'<a href="{escape(speaker_url(datasette, row["id"]))}">{escape(value)}</a>')
-    if table == "quotes_view" and column == "speaker" and value:
+    row_id = _cell(row, "id")
+    if table == "speakers_view" and column == "quotes" and row_id is not None:
+        return speaker_links(datasette, database, row_id, value)
+    if table == "speakers_view" and column == "name" and row_id is not None:
+        return Markup(f'<a href="{escape(speaker_url(datasette, row_id))}">{escape(value)}</a>')
+    if table == "quotes_view" and column == "speaker" and value and _cell(row, "speaker_id") is not None:
         return Markup(f'<a href="{escape(speaker_url(datasette, row["speaker_id"]))}">{escape(value)}</a>')
-    if table == "quotes_view" and column == "title" and value is not None:
-        url = article_url(datasette, row["document_id"], row["id"])
+    if table == "quotes_view" and column == "title" and value is not None and _cell(row, "document_id") is not None:
+        url = article_url(datasette, row["document_id"], row_id)
         return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')
     if table == "quotes_view" and column == "document_id" and value is not None:
-        return Markup(f'<a href="{escape(article_url(datasette, value, row["id"]))}">{escape(value)}</a>')
-    if table == "speakers" and column == "name":
-        return Markup(f'<a href="{escape(speaker_url(datasette, row["id"]))}">{escape(value)}</a>'
-                      f" ({speaker_links(datasette, database, row['id'], 'all')})")
-    if table == "documents" and column == "title":
-        return Markup(f'<a href="{escape(article_url(datasette, row["id"]))}">{escape(value or row["id"])}</a>')
-    if table == "documents" and column == "text" and value:
+        return Markup(f'<a href="{escape(article_url(datasette, value, row_id))}">{escape(value)}</a>')
+    if table == "speakers" and column == "name" and row_id is not None:
+        return Markup(f'<a href="{escape(speaker_url(datasette, row_id))}">{escape(value)}</a>'
+                      f" ({speaker_links(datasette, database, row_id, 'all')})")
+    if table == "documents" and column == "title" and row_id is not None:
+        return Markup(f'<a href="{escape(article_url(datasette, row_id))}">{escape(value or row_id)}</a>')
+    if table == "documents" and column == "text" and value and row_id is not None:
         excerpt = value[:240] + ("…" if len(value) > 240 else "")
-        return Markup(f'{escape(excerpt)} <a href="{escape(article_url(datasette, row["id"]))}">'
+        return Markup(f'{escape(excerpt)} <a href="{escape(article_url(datasette, row_id))}">'
                       f'read with its quotes</a>')
     if table == "documents" and column == "source" and value:
         return source_name(value)
@@ -266,7 +275,8 @@ def extra_template_vars(template, database, table, datasette, request):
         extra = {}
         if table == "quotes_view" and request is not None:
             args = [(k, v) for k in request.args.keys() if k != "_nocol" for v in request.args.getlist(k)]
-            args += [("_nocol", c) for c in INTERNAL_COLUMNS]
+            # sort_key stays: Datasette pages by the sort column, so it must be among the columns shown
+            args += [("_nocol", c) for c in INTERNAL_COLUMNS if c != "sort_key"]
             extra["table_url"] = f"{request.path}?{urlencode(args)}"
         return {"quoteindex": {"db": database, "qi": page_urls(datasette, database), **extra}}
 

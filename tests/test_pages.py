@@ -190,3 +190,12 @@ def test_hostile_text_is_shown_as_text(ds, db_path, url):
     page = get(ds, url.format(db=db_path.stem)).text
     assert "<script>alert" not in page and "<img src=x" not in page and "href=\"javascript:" not in page
     assert "&lt;script&gt;alert(" in page or "&lt;img src=x" in page
+
+
+def test_the_plain_table_link_and_any_left_out_column_answer(ds, db_path):
+    page = get(ds, f"/{db_path.stem}/quotes_view").text
+    plain = re.search(r'href="(/[^"]*quotes_view\?[^"]*_nocol=[^"]*)"', page)
+    assert plain, "a link to the plain table"
+    get(ds, plain.group(1).replace("&amp;", "&"))
+    get(ds, f"/{db_path.stem}/quotes_view?_nocol=id&_nocol=speaker_id&_nocol=document_id")
+    get(ds, f"/{db_path.stem}/documents?_nocol=id")
