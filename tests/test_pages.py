@@ -198,4 +198,3 @@ def test_the_plain_table_link_and_any_left_out_column_answer(ds, db_path):
     assert plain, "a link to the plain table"
     get(ds, plain.group(1).replace("&amp;", "&"))
     get(ds, f"/{db_path.stem}/quotes_view?_nocol=id&_nocol=speaker_id&_nocol=document_id")
-    get(ds, f"/{db_path.stem}/documents?_nocol=id")
