@@ -507,6 +507,15 @@ def _ancestors(a: Analysis, j: int, stop: int) -> list[int]:
     return out
 
 
+def _issuer(a: Analysis, statement: Word) -> Word | None:
+    """The subject of the verb a statement hangs on ("X issued a statement", "X said in a statement")."""
+    if statement.head < 0:
+        return None
+    return next((a.words[c] for c in a.words[statement.head].children
+                 if a.words[c].deprel == "nsubj" and a.words[c].i not in a.quoted
+                 and a.words[c].upos in ("PROPN", "NOUN", "PRON")), None)
+
+
 def speaker_head(a: Analysis, head: Word) -> Word:
     """The head of the mention a proposal stands for: a "who" for its antecedent, a dateline
     skipped, a statement for its author, a description for the name set beside it."""
@@ -526,9 +535,15 @@ def speaker_head(a: Analysis, head: Word) -> Word:
             head = owner
         elif head.deprel == "obj" and head.head >= 0:
             # "Black Lives Matter issued a statement saying …": who issued it
-            issuer = next((a.words[c] for c in a.words[head.head].children
-                           if a.words[c].deprel == "nsubj" and a.words[c].i not in a.quoted
-                           and a.words[c].upos in ("PROPN", "NOUN", "PRON")), None)
+            issuer = _issuer(a, head)
+            if issuer is not None:
+                head = issuer
+        elif any(a.words[c].lemma in ("the", "this") for c in head.children):
+            # "the US military said in a statement … “…,” the statement said": the one who made it
+            lo = a.sentences[max(0, head.sent - 8)][0]
+            earlier = next((w for w in reversed(a.words[lo:head.i])
+                            if w.lemma == head.lemma and w.upos == "NOUN" and w.i not in a.quoted), None)
+            issuer = _issuer(a, earlier) if earlier is not None and earlier.deprel in ("obj", "obl") else None
             if issuer is not None:
                 head = issuer
     return _person_in(a, head)

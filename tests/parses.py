@@ -53,6 +53,12 @@ def parse(spec: str, entities: tuple[tuple[int, int, str], ...] = (), breaks: tu
     for w in words:
         if w.head >= 0:
             words[w.head].children.append(w.i)
+        seen, j = set(), w.i
+        while j >= 0:  # a head cycle would make every subtree walk run forever
+            if j in seen:
+                raise ValueError(f"head cycle through token {w.i} ({w.text!r})")
+            seen.add(j)
+            j = int(rows[j][3])
     ents = []
     for lo, hi, label in entities:
         for j in range(lo, hi + 1):

@@ -270,3 +270,13 @@ def test_a_possessed_description_is_the_person_written_with_the_same_possessor()
               ((2, 2, "PERSON"),), breaks=(5,))
     q = next(q for q in extract(a) if "failed" in a.text[q.start:q.end])
     assert q.speaker == "Orbán" and "coref:possessor-namesake" in q.evidence
+
+
+def test_the_statement_said_is_who_made_the_statement():
+    # 'The army said in a statement that it left. “It was calm,” the statement said.'
+    a = parse("The/DET/det/1 army/NOUN/nsubj/2 said/VERB/root/-1/say in/ADP/case/5 a/DET/det/5 statement/NOUN/obl/2 "
+              "that/SCONJ/mark/8 it/PRON/nsubj/8 left/VERB/ccomp/2/leave ./PUNCT/punct/2 “/PUNCT/punct/13 "
+              "It/PRON/nsubj/13 was/AUX/cop/13/be calm/ADJ/ccomp/18 ,/PUNCT/punct/13 ”/PUNCT/punct/13 "
+              "the/DET/det/17 statement/NOUN/nsubj/18 said/VERB/root/-1/say ./PUNCT/punct/18")
+    q = next(q for q in extract(a) if "calm" in a.text[q.start:q.end])
+    assert q.speaker_mention == "The army" or q.speaker == "The army", (q.speaker, q.speaker_mention)
