@@ -30,7 +30,7 @@ CASES = [
      "Lena/PROPN/nmod:poss/2 ’s/PART/case/0 statement/NOUN/nsubj/3 blamed/VERB/root/-1/blame "
      "rivals/NOUN/obj/3/rival/NNS ./PUNCT/punct/3", ((0, 0, "PERSON"),), 2, "Lena"),
     ("relative-antecedent",
-     "Sen./PROPN/compound/1 Ray/PROPN/nsubj/4 ,/PUNCT/punct/3 who/PRON/nsubj/1 backs/VERB/acl:relcl/1/back "
+     "Sen./PROPN/compound/1 Ray/PROPN/dep/9 ,/PUNCT/punct/3 who/PRON/nsubj/4 backs/VERB/acl:relcl/1/back "
      "Lee/PROPN/obj/4 ,/PUNCT/punct/7 said/VERB/root/-1/say it/PRON/nsubj/9 ended/VERB/ccomp/7/end ./PUNCT/punct/7",
      ((1, 1, "PERSON"), (5, 5, "PERSON")), 7, "Ray"),
     ("preverbal",
@@ -88,9 +88,9 @@ def test_switching_a_rule_off_lets_the_next_candidate_win():
 
 
 def test_the_winning_rule_is_written_into_the_quote_evidence():
-    a = parse("“/PUNCT/punct/2 We/PRON/nsubj/2 won/VERB/ccomp/6/win the/DET/det/4 cup/NOUN/obj/2 ,/PUNCT/punct/2 "
-              "”/PUNCT/punct/2 Anna/PROPN/nsubj/6 said/VERB/root/-1/say ./PUNCT/punct/6",
-              ((5, 5, "PERSON"),))
+    a = parse("“/PUNCT/punct/2 We/PRON/nsubj/2 won/VERB/ccomp/8/win the/DET/det/4 cup/NOUN/obj/2 ,/PUNCT/punct/2 "
+              "”/PUNCT/punct/2 Anna/PROPN/nsubj/8 said/VERB/root/-1/say ./PUNCT/punct/8",
+              ((7, 7, "PERSON"),))
     quotes = extract(a)
     assert quotes and quotes[0].speaker == "Anna"
     assert "speaker:closing-mark-name" in quotes[0].evidence.split(";")
@@ -168,8 +168,8 @@ def test_an_abstraction_speaks_only_when_no_one_else_is_proposed():
 
 def test_a_sentence_adverb_is_not_a_person():
     from quoteindex.coref import sentence_adverb
-    a = parse("Meanwhile/PROPN/nsubj/5 ,/PUNCT/punct/0 President/PROPN/compound/3 Lee/PROPN/nsubj/5 "
-              "did/AUX/aux/5/do not/PART/advmod/5 confirm/VERB/root/-1 it/PRON/obj/5 ./PUNCT/punct/5",
+    a = parse("Meanwhile/PROPN/nsubj/6 ,/PUNCT/punct/0 President/PROPN/compound/3 Lee/PROPN/nsubj/6 "
+              "did/AUX/aux/6/do not/PART/advmod/6 confirm/VERB/root/-1 it/PRON/obj/6 ./PUNCT/punct/6",
               ((0, 0, "PERSON"), (3, 3, "PERSON")))
     assert sentence_adverb(a, [a.words[0]])
     b = parse("Lee/PROPN/nsubj/4 ,/PUNCT/punct/0 who/PRON/nsubj/3 left/VERB/acl:relcl/0/leave did/AUX/root/-1/do "
