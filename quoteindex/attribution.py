@@ -21,7 +21,7 @@ from .coref import (DocumentSpeakers, description_referent, group_before, organi
 from .lexicon import FIRST_PERSON, ORG_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS, RELATIVE_PRONOUNS, THING_PRONOUNS
 from .mentions import appositive_role, in_dateline, mention_words, name_and_role, propn_run
 from . import resolver
-from .candidates import choose, enabled, nominal_before, speaker_head, speaker_kind
+from .candidates import cannot_speak, choose, enabled, nominal_before, rule_confidence, speaker_head
 from .quotes import Quote, find_quotes
 
 
@@ -44,7 +44,7 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
         prev_q = q
         if q.source is not None:
             head, how = speaker_head(a, a.words[q.source]), ("name-colon" if q.cue_text == ":" else "according-to")
-            if enabled("can-speak") and speaker_kind(a, head) == "thing":
+            if cannot_speak(a, head):
                 head = None  # "…, according to 2,095 metric tons": the parse's source is no source
         elif q.cue is not None:
             best = choose(a, a.words[q.cue])
@@ -55,7 +55,8 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
                 if share is not None:  # "About four in 10 said …": a poll's share of its respondents
                     head = None
                     q.speaker = q.speaker_mention = share
-                    q.speaker_type, q.evidence = "group", ";".join(x for x in (q.evidence, "speaker:poll-share") if x)
+                    q.speaker_type = "group"
+                    _note(q, "speaker:poll-share")
                     q.confidence = min(q.confidence or 1.0, 0.7)
         shared = by_cue.get(q.cue) if q.cue is not None else None
         if shared is None and q.cue is not None and a.words[q.cue].upos == "NOUN":
@@ -63,15 +64,16 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             shared = by_cue_sent.get(a.words[q.cue].sent)
         if shared is not None and q.source is None and enabled("same-cue"):
             q.speaker, q.speaker_mention, q.role, q.speaker_type = shared
-            q.evidence = ";".join(x for x in (q.evidence, "speaker:same-cue") if x)
+            _note(q, "speaker:same-cue")
             q.confidence = min(q.confidence or 1.0, 0.8)
         elif head is not None and not (head.start >= q.start and head.end <= q.end and q.kind == "direct"):
             if q.kind != "direct" and q.cue is not None and q.start <= head.start < q.end \
                     and enabled("nominal-before-cue"):
                 # the parse took the reported clause's own subject ("X (D-Mo.) said Sanders has …")
                 before = nominal_before(a, a.words[q.cue])
-                if before is not None and not (enabled("can-speak") and speaker_kind(a, speaker_head(a, before)) == "thing"):
-                    head, how = speaker_head(a, before), "nominal-before-cue"
+                before = speaker_head(a, before) if before is not None else None
+                if before is not None and not cannot_speak(a, before):
+                    head, how = before, "nominal-before-cue"
             _resolve(a, ds, q, head, how, last)
             if q.speaker in (None, head.text) and head.lemma in RELATIVE_PRONOUNS:
                 share = poll_share(a, head)
@@ -85,7 +87,7 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             intro = ds.introduced_between(lo, q.start, last[0] if last else None)
             if intro is not None:  # 'Jane Roe, The Daily Planet' / 'Roe was there too.' then “…”
                 q.speaker, q.role, q.speaker_type = intro, ds.roles.get(intro), "person"
-                q.evidence = (q.evidence + ";" if q.evidence else "") + "introduced-speaker"
+                _note(q, "introduced-speaker")
                 q.confidence = 0.6
         if q.speaker is None and q.kind == "direct":
             prev = last_by_para.get(q.para) or last_by_para.get(q.para - 1)
@@ -94,7 +96,7 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             if prev and (q.cue is None or q.speaker_mention is None) and not q.title and enabled("continuation") \
                     and (not (q.fragment and q.cue is None) or same_sentence):
                 q.speaker, q.role, q.speaker_type = prev
-                q.evidence = (q.evidence + ";" if q.evidence else "") + "continuation"
+                _note(q, "continuation")
                 q.confidence = 0.6
         if q.speaker is None:
             q.confidence = 0.15 if q.fragment and q.kind == "direct" else 0.3
@@ -140,29 +142,31 @@ LEARNED_WEIGHT = 6.0
 def learned_antecedents(a: Analysis, ds: DocumentSpeakers, pronoun: Word, last) -> dict[str, float]:
     """How likely 'he'/'she' refers to each person nearby, by the resolver learned from GUM (`resolver`),
     told who was quoted so far and who spoke last."""
-    people, speakers = [], {}
-    for c in resolver.candidates(a, pronoun):
-        name = ds.person_of(c)
-        if name is not None:
-            people.append(c)
-            speakers[c.i] = (ds.speakers.get(name, 0), bool(last) and last[0] == name)
+    names = {c.i: name for c in resolver.candidates(a, pronoun) if (name := ds.person_of(c)) is not None}
+    if not names:
+        return {}
+    people = [a.words[i] for i in names]
+    speakers = {i: (ds.speakers.get(name, 0), bool(last) and last[0] == name) for i, name in names.items()}
     out: dict[str, float] = {}
-    for w, p in resolver.rank(a, pronoun, people, speakers=speakers) if people else []:
-        name = ds.person_of(w)
-        out[name] = max(out.get(name, 0.0), p)
+    for w, p in resolver.rank(a, pronoun, people, speakers=speakers):
+        out[names[w.i]] = max(out.get(names[w.i], 0.0), p)
     return out
 
 
 COORDINATED = re.compile(r"[\s,.”\"’'»]*(?:and|or)?[\s“\"‘'«]*")
 
 
-#: How far each rule's speaker is trusted (the quote's confidence).
-_CONF = {"closing-mark-name": 0.85, "parenthetical": 0.85, "relative-subject": 0.85, "passive-agent": 0.85,
-         "subject": 0.9, "statement-author": 0.7, "relative-antecedent": 0.85,
-         "preverbal": 0.7, "inverted-subject": 0.85,
-         "participle-chain": 0.7, "name-before-clause-verb": 0.75, "describing-participle": 0.7,
-         "shared-subject": 0.75, "left-nominal": 0.75, "nominal-before-cue": 0.75,
-         "according-to": 0.9}
+#: How far a speaker found outside the candidate rules is trusted (the rules carry their own).
+_CONF = {"nominal-before-cue": 0.75, "according-to": 0.9}
+
+
+def _confidence(how: str) -> float:
+    return rule_confidence(how) or _CONF.get(how, 0.6)
+
+
+def _note(q: Quote, item: str) -> None:
+    """Add a rule's id to the quote's evidence."""
+    q.evidence = ";".join(x for x in (q.evidence, item) if x)
 
 
 def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, last) -> None:
@@ -186,8 +190,8 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
         words = [w for w in words if not in_dateline(a, w) and w.text not in ("―", "—", "–", "-", "--")] or words
     mention = a.text[words[0].start:words[-1].end]
     q.speaker_mention = mention
-    q.evidence = ";".join(x for x in (q.evidence, f"speaker:{how}") if x)
-    q.confidence = min(q.confidence if q.confidence else 1.0, _CONF.get(how, 0.6)) if q.kind != "direct" else _CONF.get(how, 0.6)
+    _note(q, f"speaker:{how}")
+    q.confidence = min(q.confidence if q.confidence else 1.0, _confidence(how)) if q.kind != "direct" else _confidence(how)
     low = head.text.lower()
     if low in FIRST_PERSON:
         q.speaker, q.speaker_type = None, "unknown"

@@ -46,6 +46,7 @@ class Rule:
     prior: float
     fn: RuleFn
     doc: str
+    confidence: float  # how far the quote's speaker is trusted when this rule decided it
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,12 @@ class Candidate:
 RULES: list[Rule] = []
 
 
-def rule(rule_id: str, prior: float) -> Callable[[RuleFn], RuleFn]:
+def rule(rule_id: str, prior: float, confidence: float) -> Callable[[RuleFn], RuleFn]:
     """Register a speaker rule under `rule_id` (each id names exactly one function)."""
     def register(fn: RuleFn) -> RuleFn:
         if any(r.id == rule_id for r in RULES):
             raise ValueError(f"speaker rule id {rule_id!r} registered twice")
-        RULES.append(Rule(rule_id, prior, fn, (fn.__doc__ or "").strip().splitlines()[0]))
+        RULES.append(Rule(rule_id, prior, fn, (fn.__doc__ or "").strip().splitlines()[0], confidence))
         RULES.sort(key=lambda r: -r.prior)
         return fn
     return register
@@ -138,7 +139,7 @@ def _first_subject(a: Analysis, v: Word) -> Word | None:
 
 # --- the rules, in the order of their priors ---------------------------------------------------
 
-@rule("closing-mark-name", 100)
+@rule("closing-mark-name", 100, 0.85)
 def closing_mark_name(a: Analysis, v: Word, depth: int) -> Word | None:
     """'“…,” Viguerie tells …' / '“…,” Butz, 49, told …' / '“…,” she said': the name between the marks and the verb."""
     lo = a.sentences[v.sent][0]
@@ -180,7 +181,7 @@ def closing_mark_name(a: Analysis, v: Word, depth: int) -> Word | None:
     return propns[-1] if propns else heads[-1]
 
 
-@rule("parenthetical", 98)
+@rule("parenthetical", 98, 0.85)
 def parenthetical(a: Analysis, v: Word, depth: int) -> Word | None:
     """'The golf industry, she said, is …': the speaker sits between commas with the verb."""
     if v.i + 1 >= len(a.words) or a.words[v.i + 1].text != ",":
@@ -194,7 +195,7 @@ def parenthetical(a: Analysis, v: Word, depth: int) -> Word | None:
     return heads[-1] if heads else None
 
 
-@rule("relative-subject", 96)
+@rule("relative-subject", 96, 0.85)
 def relative_subject(a: Analysis, v: Word, depth: int) -> Word | None:
     """'the official who said …': a relative pronoun subject stands for the noun the clause describes."""
     w = _first_subject(a, v)
@@ -203,7 +204,7 @@ def relative_subject(a: Analysis, v: Word, depth: int) -> Word | None:
     return None
 
 
-@rule("passive-agent", 94)
+@rule("passive-agent", 94, 0.85)
 def passive_agent(a: Analysis, v: Word, depth: int) -> Word | None:
     """'… was told by Reuters' / 'as reported by the BBC': the by-agent of a passive cue."""
     w = _first_subject(a, v)
@@ -212,7 +213,7 @@ def passive_agent(a: Analysis, v: Word, depth: int) -> Word | None:
     return by_agent(a, v)
 
 
-@rule("subject", 92)
+@rule("subject", 92, 0.9)
 def subject(a: Analysis, v: Word, depth: int) -> Word | None:
     """'Ukrainian officials said …': the cue's nominal subject, run on over a compound the parse cut."""
     w = _first_subject(a, v)
@@ -228,7 +229,7 @@ def subject(a: Analysis, v: Word, depth: int) -> Word | None:
     return w
 
 
-@rule("statement-author", 88)
+@rule("statement-author", 88, 0.7)
 def statement_author(a: Analysis, v: Word, depth: int) -> Word | None:
     """'X's statement' / 'in a statement, X said …': a reporting noun's possessor, else its verb's speaker."""
     if not (v.upos == "NOUN" and v.lemma in REPORTING_NOUNS):
@@ -242,7 +243,7 @@ def statement_author(a: Analysis, v: Word, depth: int) -> Word | None:
     return None
 
 
-@rule("relative-antecedent", 86)
+@rule("relative-antecedent", 86, 0.85)
 def relative_antecedent(a: Analysis, v: Word, depth: int) -> Word | None:
     """'Sen. Claire McCaskill (D-Mo.), who has endorsed Clinton, said …': the person before the 'who' clause."""
     if not text_before_ends(a, v.start, (",",)):
@@ -257,7 +258,7 @@ def relative_antecedent(a: Analysis, v: Word, depth: int) -> Word | None:
     return None
 
 
-@rule("preverbal", 82)
+@rule("preverbal", 82, 0.7)
 def preverbal(a: Analysis, v: Word, depth: int) -> Word | None:
     """'Steve Coll, the dean of the school, said': a nominal before the verb that the parser mislabelled."""
     pre = [a.words[c] for c in v.children if a.words[c].start < v.start and nominal(a.words[c])
@@ -273,7 +274,7 @@ def _opens_clause(a: Analysis, w: Word, v: Word) -> bool:
                for x in run)
 
 
-@rule("inverted-subject", 80)
+@rule("inverted-subject", 80, 0.85)
 def inverted_subject(a: Analysis, v: Word, depth: int) -> Word | None:
     """'“…,” said Defence Minister Rustem Umerov' / '…, said he': the name right after a cue that follows its quote."""
     nxt = v.i + 1
@@ -301,7 +302,7 @@ def inverted_subject(a: Analysis, v: Word, depth: int) -> Word | None:
     return None
 
 
-@rule("participle-chain", 76)
+@rule("participle-chain", 76, 0.7)
 def participle_chain(a: Analysis, v: Word, depth: int) -> Word | None:
     """'men in uniform holding flags, clapping and chanting “…”': the noun the participles describe."""
     if v.xpos != "VBG":
@@ -337,7 +338,7 @@ def participle_chain(a: Analysis, v: Word, depth: int) -> Word | None:
     return noun if noun.upos in ("NOUN", "PROPN") and noun.sent == v.sent else None
 
 
-@rule("name-before-clause-verb", 74)
+@rule("name-before-clause-verb", 74, 0.75)
 def name_before_clause_verb(a: Analysis, v: Word, depth: int) -> Word | None:
     """'… came after Trump said …': the name or pronoun right before a cue that heads a dependent clause."""
     left = a.words[v.i - 1] if v.i > 0 else None
@@ -351,7 +352,7 @@ def name_before_clause_verb(a: Analysis, v: Word, depth: int) -> Word | None:
 CLAUSE_RELS = ("xcomp", "advcl", "conj", "ccomp", "parataxis", "acl", "advcl:relcl")
 
 
-@rule("describing-participle", 72)
+@rule("describing-participle", 72, 0.7)
 def describing_participle(a: Analysis, v: Word, depth: int) -> Word | None:
     """'a statement saying …': the noun a participle or clause describes is who says it."""
     if v.head < 0 or depth >= MAX_DEPTH or v.deprel != "acl":
@@ -365,7 +366,7 @@ def describing_participle(a: Analysis, v: Word, depth: int) -> Word | None:
     return h
 
 
-@rule("shared-subject", 70)
+@rule("shared-subject", 70, 0.75)
 def shared_subject(a: Analysis, v: Word, depth: int) -> Word | None:
     """'She thanked them, saying …' / 'He joined …, pouncing on …, saying …': the speaker of the clause the cue hangs on."""
     if v.head < 0 or depth >= MAX_DEPTH or v.deprel not in CLAUSE_RELS:
@@ -393,7 +394,7 @@ def shared_subject(a: Analysis, v: Word, depth: int) -> Word | None:
     return w
 
 
-@rule("left-nominal", 68)
+@rule("left-nominal", 68, 0.75)
 def left_nominal(a: Analysis, v: Word, depth: int) -> Word | None:
     """'Sanders said …' with the subject mislabelled: the nominal right before the verb."""
     j = v.i - 1
@@ -607,6 +608,16 @@ def choose(a: Analysis, v: Word, depth: int = 0) -> Candidate | None:
         if best is None or c.score > best.score:
             best = c
     return best
+
+
+def rule_confidence(rule_id: str) -> float | None:
+    """The confidence a speaker rule gives the quotes it decides (None for an id that is no speaker rule)."""
+    return next((r.confidence for r in RULES if r.id == rule_id), None)
+
+
+def cannot_speak(a: Analysis, w: Word) -> bool:
+    """A proposal `can-speak` rules out: a time, an amount or an object (an abstraction may still speak)."""
+    return enabled("can-speak") and speaker_kind(a, w) == "thing"
 
 
 def rule_table() -> list[tuple[str, float, str]]:
