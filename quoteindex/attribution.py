@@ -20,7 +20,7 @@ from .coref import (DocumentSpeakers, description_referent, group_before, organi
                     poll_share)
 from .lexicon import FIRST_PERSON, ORG_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS, RELATIVE_PRONOUNS, THING_PRONOUNS
 from .mentions import appositive_role, in_dateline, mention_words, name_and_role, propn_run
-from . import resolver
+from . import kinds, resolver
 from .candidates import cannot_speak, choose, enabled, nominal_before, rule_confidence, speaker_head
 from .quotes import Quote, find_quotes
 
@@ -128,6 +128,10 @@ RESOLUTION_RULES = {
     "coref:organisation": "'The daily said …': the organisation named just before",
     "coref:organisation-kind": "'the company said' after 'the Los Angeles Times reported': not an organisation of another kind",
     "coref:description": "'the minister said': the person the article described that way",
+    "coref:described-person": "'spoke to one mother, who … “…,” she said': the unnamed person the learned resolver "
+                              "finds for 'she'/'he'",
+    "coref:person-description": "'the real estate agent said', 'the 56-year-old said': a definite description of a "
+                                "person (GUM-learned noun class, or an age) is a person named before",
     "indefinite-is-new": "'an agency spokesman said': an indefinite description is someone new, not a person named before",
 }
 
@@ -169,6 +173,52 @@ def _note(q: Quote, item: str) -> None:
     q.evidence = ";".join(x for x in (q.evidence, item) if x)
 
 
+#: How sure the learned resolver must be that 'she'/'he' picks up an unnamed person ('one mother')
+#: rather than anyone else nearby.
+DESCRIBED_MIN = 0.5
+
+
+def described_antecedent(a: Analysis, ds: DocumentSpeakers, pronoun: Word) -> str | None:
+    """'WIRED spoke to one mother, who knew … “…,” she said': the unnamed person a pronoun picks up,
+    as the article describes them, when the learned resolver ranks that description above every
+    name (candidates inside quotation marks left out: a speaker is outside the quotation)."""
+    ranked = [(w, p) for w, p in resolver.rank(a, pronoun) if w.i not in a.quoted]
+    total = sum(p for _, p in ranked)
+    if not ranked or total <= 0:
+        return None
+    w, p = ranked[0]
+    if p / total < DESCRIBED_MIN or w.upos != "NOUN" or "Number=Plur" in w.feats or ds.person_of(w) is not None \
+            or w.sent < pronoun.sent - 1 or kinds.kind_of(w)[0] != "person":
+        return None
+    words = mention_words(a, w)
+    if words[0].lemma not in INDEFINITE or any(x.upos == "PROPN" or x.deprel == "nmod:poss" for x in words):
+        return None  # 'the actress' is someone named before: left to the description rules
+    return a.text[words[0].start:words[-1].end]
+
+
+INDEFINITE = frozenset({"a", "an", "one", "another"})
+
+
+def person_description(a: Analysis, head: Word, words: list[Word]) -> bool:
+    """'the real estate agent', 'the 56-year-old': a definite description whose head names a person.
+
+    The head noun's class comes from the GUM-learned kind model; an age ('N-year-old') is a person
+    whatever the model says of 'old'."""
+    if not words:
+        return False
+    before = a.words[words[0].i - 1] if words[0].i > 0 else None
+    definite = any(w.lemma in DEFINITE for w in words[:1]) or (before is not None and before.lemma in DEFINITE
+                                                               and before.sent == head.sent)
+    if not definite or "Number=Plur" in head.feats:
+        return False
+    if {"old", "year"} <= {w.lemma for w in words} and any(w.upos == "NUM" for w in words):
+        return True
+    return head.upos == "NOUN" and kinds.kind_of(head)[0] == "person"
+
+
+DEFINITE = frozenset({"the", "this", "that"})
+
+
 def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, last) -> None:
     words = mention_words(a, head)
     if how in ("participle-chain", "describing-participle") and head.upos == "NOUN" and head.ner == "O":
@@ -198,6 +248,12 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
         return
     if low in PERSON_PRONOUNS:
         name, rule = None, ""
+        described = described_antecedent(a, ds, head) if enabled("coref:described-person") else None
+        if described is not None:  # 'WIRED spoke to one mother, who … “…,” she said'
+            q.speaker, q.speaker_type, q.role = described, "person", None
+            q.evidence += ";coref:described-person"
+            q.confidence = min(q.confidence, 0.6)
+            return
         if enabled("coref:pronoun"):
             last_sp = (last[0], last[1]) if last and last[3] == "person" else None
             learned = learned_antecedents(a, ds, head, last) if enabled("coref:learned-pronoun") else None
@@ -249,11 +305,22 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
     if kind == "description":
         # "the minister", "the Republican": the last person whose role or party fits
         # "an agency spokesman", "one mother": an indefinite description brings in someone new
-        indefinite = bool(words) and words[0].lemma in ("a", "an", "one", "another") and enabled("indefinite-is-new")
+        indefinite = bool(words) and words[0].lemma in INDEFINITE and enabled("indefinite-is-new")
         target = description_referent(ds, head, last) if enabled("coref:description") and not indefinite else None
+        rule = "coref:description"
+        if target is None and not indefinite and enabled("coref:person-description") \
+                and person_description(a, head, words):
+            # a new description elaborates on the person the sentence before was about ('Eyamba Sowers
+            # didn't know … The real estate agent said'); else it is whom the article is about
+            target = ds.subject_just_before(head.start)
+            if target is None:
+                last_sp = (last[0], last[1]) if last and last[3] == "person" else None
+                target = ds.person_before(head.start, None, last_sp, learned_antecedents(a, ds, head, last),
+                                          LEARNED_WEIGHT)
+            rule = "coref:person-description"
         if target:
             q.speaker, q.speaker_type, q.role = target, "person", ds.roles.get(target) or role
-            q.evidence += ";coref:description"
+            q.evidence += ";" + rule
             q.confidence = min(q.confidence, 0.6)
             return
         q.speaker, q.speaker_type, q.role = name, "unknown", None

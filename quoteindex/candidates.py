@@ -383,14 +383,19 @@ def shared_subject(a: Analysis, v: Word, depth: int) -> Word | None:
         return None
     best = choose(a, h, depth + 1)
     w = best.word if best is not None else None
-    if w is not None and v.xpos == "VBG" and not can_speak_word(w) \
-            and text_before_ends(a, v.start, (",", "''", "”", '"'), window=4):
-        # a sentence-final participle belongs to the main clause's subject, not a thing's
-        root = next((x for x in a.sentence_words(v.sent) if x.deprel == "root"), None)
-        if root is not None and root.i != h.i:
-            best2 = choose(a, root, depth + 1)
+    if w is not None and v.xpos == "VBG" and not can_speak_word(w):
+        # 'Gore insisted it was premature to back … while adding …': a participle whose clause has a
+        # thing for subject belongs to the nearest clause above it with a subject that can speak
+        up = h
+        for _ in range(6):
+            if up.head < 0:
+                break
+            up = a.words[up.head]
+            if up.upos not in ("VERB", "AUX", "ADJ", "NOUN") or up.deprel not in CLAUSE_RELS + ("root",):
+                continue  # a noun the clause hangs on ('back Clinton's campaign') has no say
+            best2 = choose(a, up, depth + 1)
             if best2 is not None and can_speak_word(best2.word):
-                w = best2.word
+                return best2.word
     return w
 
 

@@ -37,6 +37,7 @@ class DocumentSpeakers:
         self.people: list[tuple[int, str, Word | None]] = []  # (offset, name, head)
         self._person_words: dict[int, tuple[int, str]] = {}  # word index -> (offset, name) of the person it names
         self.names: list[str] = []
+        lone_plurals: list = []
         for e in a.entities:
             if e.type in PERSON_TYPES and not (e.words and e.words[0] in a.quoted):
                 name, name_words = person_name(a, e)
@@ -47,9 +48,14 @@ class DocumentSpeakers:
                     continue  # "Christian Speaker Just Shared …", "the General": a title, not a name
                 # judged without its title: "Judiciary Committee Chairman Chuck Grassley" is a person
                 if name and plausible_person(a, [w.i for w in name_words] or e.words):
-                    self.names.append(name)
-                    self.people.append((e.start, name, a.words[e.words[-1]] if e.words else None))
-                    self._person_words.update({j: (e.start, name) for j in e.words})
+                    self._add_person(e.start, name, e.words)
+                elif name and " " not in name and e.words:
+                    lone_plurals.append((e, name))
+        # "Figgins declined …" after "Montell Figgins": a surname the tagger took for a plural is still the person
+        surnames = {n.split()[-1] for n in self.names if " " in n}
+        for e, name in lone_plurals:
+            if name in surnames:
+                self._add_person(e.start, name, e.words)
         # names the entity tagger missed: a capitalised run that opens with a common first name,
         # or that is the subject of a reporting verb ("Zelenskyy urged …")
         ent_words = {j for e in a.entities for j in e.words}
@@ -98,6 +104,11 @@ class DocumentSpeakers:
         self.roles: dict[str, str] = {}
         self.types: dict[str, str] = {}
         self._learn_gender()
+
+    def _add_person(self, start: int, name: str, words: list[int]) -> None:
+        self.names.append(name)
+        self.people.append((start, name, self.a.words[words[-1]] if words else None))
+        self._person_words.update({j: (start, name) for j in words})
 
     def _learn_gender(self) -> None:
         """Gender from the document itself: titles, and the pronoun that picks up a lone subject."""
@@ -167,6 +178,20 @@ class DocumentSpeakers:
                 and self.a.words[w.head].upos == "PROPN":
             w = self.a.words[w.head]
         return w
+
+    def _apposed_subject(self, last: Word) -> Word | None:
+        """'Zippy Duvall, the president of the American Farm Bureau, said': the parser made the apposition
+        the subject and hung the name elsewhere; the subject right after the name's comma stands for it."""
+        a = self.a
+        j = last.i + 1
+        if j + 1 >= len(a.words) or a.words[j].text != "," or a.words[j].sent != last.sent:
+            return None
+        for w in a.words[j + 1:j + 5]:
+            if w.sent != last.sent or w.upos == "PUNCT":
+                return None
+            if w.upos in ("NOUN", "PROPN"):
+                return w if w.deprel.startswith("nsubj") and w.ner == "O" else None
+        return None
 
     def _entity_name(self, e) -> str:
         return person_name(self.a, e)[0]
@@ -304,10 +329,26 @@ class DocumentSpeakers:
                 continue  # "the Cruise video": a name that only modifies a thing is no antecedent
             top = self._name_head(head) if head is not None else None
             subject = top is not None and top.i in self.subjects
+            if top is not None and not subject:
+                top = self._apposed_subject(head) or top
+                subject = top.i in self.subjects
             main = subject and top.head >= 0 and self.a.words[top.head].deprel == "root"
             out.append((start, self.full_name(name, start), head.sent if head is not None else None, subject, main))
         self._antecedent_cache = (self.people, len(self.people), out)
         return out
+
+    def subject_just_before(self, offset: int) -> str | None:
+        """The person named as the main subject of the sentence before the one at `offset`, in the same
+        paragraph ('Eyamba Sowers didn't know Patrick was coming …' before 'The real estate agent said')."""
+        here = self.a.word_at(offset)
+        if here is None or here.sent == 0:
+            return None
+        first = self.a.words[self.a.sentences[here.sent - 1][0]]
+        if first.para != here.para:
+            return None
+        found = [full for start, full, sent, subject, main in self._antecedents()
+                 if start < offset and sent == here.sent - 1 and main]
+        return found[0] if len(set(found)) == 1 else None
 
     def latest_people(self, before: int) -> list[tuple[int, str, Word | None]]:
         """`people` named before offset `before`, latest first (the same order as a stable sort)."""
@@ -324,7 +365,8 @@ class DocumentSpeakers:
         return entries[bisect_left(keys, (-before + 1, -1)):]
 
     def person_before(self, offset: int, gender: str | None, last_speaker: tuple[str, int] | None,
-                      learned: dict[str, float] | None = None, weight: float = 0.0) -> str | None:
+                      learned: dict[str, float] | None = None, weight: float = 0.0,
+                      quoted_bonus: float = QUOTED_BONUS) -> str | None:
         """The person a pronoun at `offset` most likely refers to.
 
         Candidates are the people named before it outside quotations; the score favours
@@ -348,7 +390,7 @@ class DocumentSpeakers:
                     score += MAIN_SUBJECT_BONUS  # the subject of the sentence just before: "X argued … “…,” he wrote"
                 if here is not None and self.a.words[self.a.sentences[sent][0]].para == here.para:
                     score += PARAGRAPH_TOPIC_BONUS
-            score += QUOTED_BONUS * min(self.speakers.get(full, 0), 3)
+            score += quoted_bonus * min(self.speakers.get(full, 0), 3)
             if learned:
                 score += weight * learned.get(full, 0.0)
             if last_speaker is not None and full == last_speaker[0]:

@@ -389,16 +389,32 @@ def _according(a: Analysis, v: Word, marked: list[MarkedSpan]) -> Quote | None:
     inner = set(a.subtree(x.i)) | {v.i}
     idx = [j for j in a.subtree(clause.i) if j not in inner and a.words[j].sent == v.sent]
     lo = a.sentences[v.sent][0]
-    if (len(idx) < 3 or not _has_verb(a, idx)) and a.stripped_before(v.start).endswith(",") and v.i - lo >= 4:
-        # "CLAUSE, according to X." with the parse hanging "according" off a noun
+    if a.stripped_before(v.start).endswith(",") and v.i - lo >= 4 and (
+            len(idx) < 3 or not _has_verb(a, idx) or (_closes_sentence(a, v, x) and clause.deprel != "root")):
+        # "CLAUSE, according to X." with the parse hanging "according" off a noun, or off a clause inside
+        # the sentence ('… emails containing classified information, according to …'): it sources the sentence
         idx = [j for j in range(lo, v.i) if a.words[j].text != "," or j != v.i - 1]
     if len(idx) < 3 or not _has_verb(a, idx):
         return None
+    if clause.lemma in REPORTING_VERBS and all(
+            j == clause.i or j in a.quoted or a.words[j].upos == "PUNCT" or a.words[j].deprel.startswith("nsubj")
+            for j in idx):
+        return None  # '“…,” he said, according to the paper': the paper only carried what he said
     span = _span(a, idx)
     if not span:
         return None
     return Quote(span[0], span[1], "indirect", v.para, v.sent, cue=cue, cue_text=cue_text, source=source,
                  evidence="cue:according-to", confidence=0.8)
+
+
+def _closes_sentence(a: Analysis, v: Word, x: Word) -> bool:
+    """'…, according to the State Department.': only the source X follows the cue in its sentence."""
+    allowed = set(a.subtree(x.i)) | set(v.children)
+    lo, hi = a.sentences[v.sent]
+    rest = [w for w in a.words[v.i + 1:hi] if w.upos != "PUNCT"]
+    if any(w.i in a.quoted or (w.upos == "VERB" and w.lemma in REPORTING_VERBS) for w in a.words[lo:v.i]):
+        return False  # '“…,” he said, according to the paper': the sentence has its own speaker
+    return bool(rest) and all(w.i in allowed or w.lemma == "to" for w in rest)
 
 
 def _ownerless_speech(a: Analysis, x: Word) -> bool:

@@ -28,8 +28,10 @@ def parse(spec: str, entities: tuple[tuple[int, int, str], ...] = (), breaks: tu
         lemma = row[4] if len(row) > 4 and row[4] else tok.lower()
         xpos = row[5] if len(row) > 5 else ("VBG" if upos == "VERB" and tok.endswith("ing")
                                             else "VBD" if upos == "VERB" else _XPOS.get(upos, "X"))
-        if text and tok not in _NO_SPACE_BEFORE and text[-1] not in "“‘(\n":
-            text += " "
+        hyphen = xpos == "HYPH" or (i > 0 and len(rows[i - 1]) > 5 and rows[i - 1][5] == "HYPH")
+        if text and tok not in _NO_SPACE_BEFORE and text[-1] not in "“‘(\n" and not hyphen:
+            text += " "  # a token tagged HYPH joins its neighbours: '56-year-old'
+
         start = len(text)
         text += tok
         feats = "Number=Plur" if xpos in ("NNS", "NNPS") else ""

@@ -280,3 +280,83 @@ def test_the_statement_said_is_who_made_the_statement():
               "the/DET/det/17 statement/NOUN/nsubj/18 said/VERB/root/-1/say ./PUNCT/punct/18")
     q = next(q for q in extract(a) if "calm" in a.text[q.start:q.end])
     assert q.speaker_mention == "The army" or q.speaker == "The army", (q.speaker, q.speaker_mention)
+
+
+@pytest.mark.parametrize("description", [
+    "The/DET/det/9 real/ADJ/amod/8 estate/NOUN/compound/9 agent/NOUN/nsubj/10/agent",
+    # as the compact models parse 'The 56-year-old said'
+    "The/DET/det/11 56/NUM/nsubj/12 -/PUNCT/punct/7/-/HYPH year/NOUN/compound/11 -/PUNCT/punct/9/-/HYPH "
+    "old/ADJ/nsubj/12/old",
+])
+def test_a_definite_description_of_a_person_is_the_subject_of_the_sentence_before(description):
+    # 'Ann Lee met Tom Bell. The real estate agent said it failed.' (or 'The 56-year-old said …')
+    cue = 6 + len(description.split())
+    a = parse("Ann/PROPN/nsubj/2 Lee/PROPN/flat/0 met/VERB/root/-1/meet Tom/PROPN/obj/2 Bell/PROPN/flat/3 "
+              f"./PUNCT/punct/2 {description} said/VERB/root/-1/say it/PRON/nsubj/{cue + 2} "
+              f"failed/VERB/ccomp/{cue}/fail badly/ADV/advmod/{cue + 2} ./PUNCT/punct/{cue}",
+              ((0, 1, "PERSON"), (3, 4, "PERSON")))
+    q = next(q for q in extract(a) if "failed" in a.text[q.start:q.end])
+    assert q.speaker == "Ann Lee" and "coref:person-description" in q.evidence, (q.speaker, q.evidence)
+
+
+def test_she_after_an_unnamed_person_is_that_person():
+    # 'Reporters spoke to one mother. “I was shocked,” she said.' (after a named spokeswoman)
+    a = parse("Kym/PROPN/nsubj/2 Lino/PROPN/flat/0 confirmed/VERB/root/-1/confirm it/PRON/obj/2 ./PUNCT/punct/2 "
+              "Reporters/NOUN/nsubj/6/reporter/NNS spoke/VERB/root/-1/speak to/ADP/case/9 one/NUM/nummod/9 "
+              "mother/NOUN/obl/6 ./PUNCT/punct/6 “/PUNCT/punct/14 I/PRON/nsubj/14 was/AUX/cop/14/be "
+              "shocked/ADJ/ccomp/18 ,/PUNCT/punct/14 ”/PUNCT/punct/14 she/PRON/nsubj/18/she said/VERB/root/-1/say "
+              "./PUNCT/punct/18", ((0, 1, "PERSON"),))
+    q = next(q for q in extract(a) if "shocked" in a.text[q.start:q.end])
+    assert q.speaker == "one mother" and "coref:described-person" in q.evidence, (q.speaker, q.evidence)
+
+
+def test_a_surname_tagged_plural_is_still_the_person():
+    from quoteindex.coref import DocumentSpeakers
+    a = parse("Tom/PROPN/nsubj/2 Figgins/PROPN/flat/0 spoke/VERB/root/-1/speak ./PUNCT/punct/2 "
+              "Figgins/PROPN/nsubj/5/figgins/NNS declined/VERB/root/-1/decline ./PUNCT/punct/5",
+              ((0, 1, "PERSON"), (4, 4, "PERSON")))
+    ds = DocumentSpeakers(a)
+    assert [name for start, name, _ in ds.people if start == a.words[4].start] == ["Figgins"]
+
+
+def test_a_name_whose_apposition_the_parser_made_the_subject_is_the_subject():
+    # 'Zippy Duvall, the president of the bureau, said …' with 'president' parsed as the subject
+    from quoteindex.coref import DocumentSpeakers
+    a = parse("In/ADP/case/1 May/PROPN/obl/10 ,/PUNCT/punct/3 Zippy/PROPN/conj/1 Duvall/PROPN/flat/3 ,/PUNCT/punct/7 "
+              "the/DET/det/7 president/NOUN/nsubj/10 of/ADP/case/9 Acme/PROPN/nmod/7 said/VERB/root/-1/say "
+              "it/PRON/nsubj/12 failed/VERB/ccomp/10/fail ./PUNCT/punct/10", ((3, 4, "PERSON"), (9, 9, "ORG")))
+    ds = DocumentSpeakers(a)
+    assert [(subject, main) for _, name, _, subject, main in ds._antecedents() if name == "Zippy Duvall"] == [(True, True)]
+
+
+def test_a_closing_according_to_sources_the_whole_sentence_not_the_clause_it_hangs_on():
+    # 'The department found emails containing secrets, according to the paper.' with "according" on "containing"
+    a = parse("The/DET/det/1 department/NOUN/nsubj/2 found/VERB/root/-1/find emails/NOUN/obj/2/email/NNS "
+              "containing/VERB/acl/3/contain classified/ADJ/amod/6 secrets/NOUN/obj/4/secret/NNS ,/PUNCT/punct/8 "
+              "according/VERB/case/11/accord to/ADP/fixed/8 the/DET/det/11 paper/NOUN/obl/4 ./PUNCT/punct/2")
+    q = next(q for q in extract(a) if q.cue_text == "according to")
+    assert a.text[q.start:q.end] == "The department found emails containing classified secrets"
+    # with a speaker of its own the sentence is that speaker's: '“…,” he said, according to the paper'
+    b = parse("He/PRON/nsubj/1 said/VERB/root/-1/say prices/NOUN/nsubj/3/price/NNS rose/VERB/ccomp/1/rise "
+              "sharply/ADV/advmod/3 ,/PUNCT/punct/6 according/VERB/case/9/accord to/ADP/fixed/6 the/DET/det/9 "
+              "paper/NOUN/obl/3 ./PUNCT/punct/1")
+    assert all(b.text[q.start:q.end] != "He said prices rose sharply" for q in extract(b))
+
+
+def test_a_participle_whose_clause_has_a_thing_for_subject_is_the_speaker_above():
+    # 'Lee insisted it was premature while adding: …' — 'it' cannot speak; Lee can
+    a = parse("Lee/PROPN/nsubj/1 insisted/VERB/root/-1/insist it/PRON/nsubj/4 was/AUX/cop/4/be "
+              "premature/ADJ/ccomp/1 while/SCONJ/mark/6 adding/VERB/advcl/4/add/VBG more/ADJ/obj/6 "
+              "./PUNCT/punct/1", ((0, 0, "PERSON"),))
+    best = choose(a, a.words[6])
+    assert best.rule == "shared-subject" and best.word.text == "Lee", (best.rule, best.word.text)
+
+
+def test_according_to_after_a_quotation_and_its_speaker_is_no_second_quotation():
+    # '“Prices rose sharply,” he said, according to the paper.'
+    a = parse("“/PUNCT/punct/3 Prices/NOUN/nsubj/2/price/NNS rose/VERB/ccomp/6/rise sharply/ADV/advmod/2 "
+              ",/PUNCT/punct/2 ”/PUNCT/punct/2 he/PRON/nsubj/7/he said/VERB/root/-1/say ,/PUNCT/punct/9 "
+              "according/VERB/case/12/accord to/ADP/fixed/9 the/DET/det/12 paper/NOUN/obl/7 ./PUNCT/punct/7")
+    quotes = extract(a)
+    assert [a.text[q.start:q.end] for q in quotes] == ["Prices rose sharply,"]
+    assert all(q.cue_text != "according to" for q in quotes)
