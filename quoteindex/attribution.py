@@ -130,6 +130,8 @@ RESOLUTION_RULES = {
     "coref:description": "'the minister said': the person the article described that way",
     "coref:described-person": "'spoke to one mother, who … “…,” she said': the unnamed person the learned resolver "
                               "finds for 'she'/'he'",
+    "coref:described-later": "'The dean of the journalism school has published …' before 'Steve Coll, the dean of the "
+                             "journalism school, said': a lead's description is the person named later with that noun",
     "coref:person-description": "'the real estate agent said', 'the 56-year-old said': a definite description of a "
                                 "person (GUM-learned noun class, or an age) is a person named before",
     "indefinite-is-new": "'an agency spokesman said': an indefinite description is someone new, not a person named before",
@@ -318,6 +320,9 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
                 target = ds.person_before(head.start, None, last_sp, learned_antecedents(a, ds, head, last),
                                           LEARNED_WEIGHT)
             rule = "coref:person-description"
+        if target is None and not indefinite and enabled("coref:described-later"):
+            target = ds.described_later(head)
+            rule = "coref:described-later"
         if target:
             q.speaker, q.speaker_type, q.role = target, "person", ds.roles.get(target) or role
             q.evidence += ";" + rule

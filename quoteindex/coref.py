@@ -96,6 +96,9 @@ class DocumentSpeakers:
                 desc += [w for w in nominal_run(a, first.i - 1, -1) if w.upos in ("NOUN", "ADJ")]
             appos = appositive_role(a, head) or ""
             bag = {w.lemma for w in desc} | {t.lower() for t in re.findall(r"[A-Za-z]+", appos)}
+            apposed = self._apposed_subject(head)
+            if apposed is not None:  # 'Steve Coll, the dean of the journalism school, said' parsed as two subjects
+                bag |= {w.lemma for w in mention_words(a, apposed) if w.upos in ("NOUN", "ADJ")}
             if bag:
                 self.descriptors.setdefault(self.full_name(name, start), set()).update(bag)
         self.speakers: dict[str, int] = {}  # person speakers so far -> how many quotes
@@ -336,6 +339,16 @@ class DocumentSpeakers:
             out.append((start, self.full_name(name, start), head.sent if head is not None else None, subject, main))
         self._antecedent_cache = (self.people, len(self.people), out)
         return out
+
+    def described_later(self, head: Word) -> str | None:
+        """'The dean of Columbia's journalism school has published …' in a lead, 'Steve Coll, the dean of
+        the journalism school, said' further down: the first person named later whom the article
+        describes with the same noun."""
+        noun = head.lemma.lower()
+        for start, name, _ in self._introduced:
+            if start > head.start and noun in self.descriptors.get(self.full_name(name, start), ()):
+                return self.full_name(name, start)
+        return None
 
     def subject_just_before(self, offset: int) -> str | None:
         """The person named as the main subject of the sentence before the one at `offset`, in the same

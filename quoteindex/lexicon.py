@@ -13,11 +13,12 @@ inform notify remind caution urge recommend conclude testify recall repeat reite
 underline point counter retort quip joke boast brag lament muse speculate estimate forecast
 indicate signal hint imply acknowledge affirm reaffirm dispute contest object protest
 demand order instruct advise threaten guarantee grumble whisper shout yell scream cry exclaim chant sing
-announce proclaim declare broadcast publish blog message text email telegraph
+announce proclaim declare broadcast publish blog message text email telegraph recount relate
 """.split())
 
-# Verbs that take a quoted fragment as their object but not a reported clause.
-FRAGMENT_VERBS = REPORTING_VERBS | frozenset("""
+# Verbs that take a quoted fragment as their object but not a reported clause ("relate" reports only a
+# clause: 'provisions relating to “gross negligence”' quotes nobody).
+FRAGMENT_VERBS = REPORTING_VERBS - {"relate"} | frozenset("""
 describe call label dub term brand characterize characterise name praise criticize criticise blast slam
 decry denounce condemn hail welcome dismiss reject describe refer quote cite use
 """.split())

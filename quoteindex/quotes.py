@@ -194,6 +194,15 @@ def by_agent(a: Analysis, v: Word) -> Word | None:
         if w.deprel in ("obl:agent", "obl") and any(
                 a.words[k].lemma == "by" and a.words[k].deprel == "case" for k in w.children):
             return w
+    # 'recommended as a key technology for space by the Agency's panel': the parse hung the by-phrase
+    # on a noun of the verb's own clause
+    for w in a.words[v.i + 1:a.sentences[v.sent][1]]:
+        if w.upos in ("NOUN", "PROPN") and w.deprel.startswith("nmod") \
+                and any(a.words[k].lemma == "by" and a.words[k].deprel == "case" for k in w.children):
+            up = a.words[w.head] if w.head >= 0 else None
+            while up is not None and up.i != v.i and up.upos in ("NOUN", "PROPN") and up.head >= 0:
+                up = a.words[up.head]
+            return w if up is not None and up.i == v.i else None
     return None
 
 

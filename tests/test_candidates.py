@@ -360,3 +360,22 @@ def test_according_to_after_a_quotation_and_its_speaker_is_no_second_quotation()
     quotes = extract(a)
     assert [a.text[q.start:q.end] for q in quotes] == ["Prices rose sharply,"]
     assert all(q.cue_text != "according to" for q in quotes)
+
+
+def test_a_leads_description_is_the_person_named_later_with_that_noun():
+    # 'The dean said it failed badly. Steve Coll, the dean, left.' (the apposition parsed as a second subject)
+    a = parse("The/DET/det/1 dean/NOUN/nsubj/2 said/VERB/root/-1/say it/PRON/nsubj/4 failed/VERB/ccomp/2/fail "
+              "badly/ADV/advmod/4 ./PUNCT/punct/2 Steve/PROPN/nsubj/12 Coll/PROPN/flat/7 ,/PUNCT/punct/7 "
+              "the/DET/det/11 dean/NOUN/nsubj/12 left/VERB/root/-1/leave ./PUNCT/punct/12", ((7, 8, "PERSON"),))
+    q = next(q for q in extract(a) if "failed" in a.text[q.start:q.end])
+    assert q.speaker == "Steve Coll" and "coref:described-later" in q.evidence, (q.speaker, q.evidence)
+
+
+def test_a_by_phrase_the_parse_hung_on_a_noun_of_the_clause_is_the_passive_agent():
+    # 'Hibernation was then recommended as a key technology for space by the panel.'
+    a = parse("Hibernation/NOUN/nsubj:pass/3 was/AUX/aux:pass/3/be then/ADV/advmod/3 "
+              "recommended/VERB/root/-1/recommend/VBN as/ADP/case/7 a/DET/det/7 key/ADJ/amod/7 "
+              "technology/NOUN/obl/3 for/ADP/case/9 space/NOUN/nmod/7 by/ADP/case/12 the/DET/det/12 "
+              "panel/NOUN/nmod/9 ./PUNCT/punct/3")
+    best = choose(a, a.words[3])
+    assert best.rule == "passive-agent" and best.word.text == "panel", (best.rule, best.word.text)
