@@ -102,7 +102,8 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             q.confidence = 0.15 if q.fragment and q.kind == "direct" else 0.3
         if q.fragment and q.cue is None:
             q.confidence = min(q.confidence, 0.15)
-        if q.title and q.fragment:
+        if q.title and (q.fragment or (q.speaker is None and q.cue is None)):
+            # '“Bloodline,” and … “Mercy Street”': a short Title Case quotation nobody says is a name of a work
             q.confidence = min(q.confidence, 0.2)
         if q.speaker and q.cue is not None:
             by_cue[q.cue] = by_cue_sent[a.words[q.cue].sent] = (q.speaker, q.speaker_mention, q.role, q.speaker_type)

@@ -379,3 +379,13 @@ def test_a_by_phrase_the_parse_hung_on_a_noun_of_the_clause_is_the_passive_agent
               "panel/NOUN/nmod/9 ./PUNCT/punct/3")
     best = choose(a, a.words[3])
     assert best.rule == "passive-agent" and best.word.text == "panel", (best.rule, best.word.text)
+
+
+def test_a_title_case_quotation_nobody_says_is_a_name_of_a_work():
+    # 'He stars in the drama, “Mercy Street,” now.': below export's confidence floor
+    from quoteindex.export import MIN_CONFIDENCE
+    a = parse("He/PRON/nsubj/1 stars/VERB/root/-1/star in/ADP/case/4 the/DET/det/4 drama/NOUN/obl/1 "
+              ",/PUNCT/punct/7 “/PUNCT/punct/7 Mercy/PROPN/appos/4 Street/PROPN/flat/7 ,/PUNCT/punct/7 "
+              "”/PUNCT/punct/7 now/ADV/advmod/1 ./PUNCT/punct/1")
+    q = next(q for q in extract(a) if "Mercy" in a.text[q.start:q.end])
+    assert q.title and q.confidence < MIN_CONFIDENCE, (q.title, q.confidence)
