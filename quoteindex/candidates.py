@@ -443,7 +443,7 @@ def _person_in(a: Analysis, head: Word) -> Word:
     if first.i >= 2 and a.words[first.i - 1].text == "," and a.words[first.i - 2].upos == "PROPN" \
             and (head.lemma in ROLE_WORDS | PERSON_NOUNS or a.words[first.i - 2].ner in PERSON_TYPES
                  or head.upos == "NUM") \
-            and "Number=Plur" not in head.feats:
+            and "Number=Plur" not in head.feats and not _in_phrase(a, a.words[first.i - 2]):
         return a.words[first.i - 2]
     for j in a.subtree(head.i):
         w = a.words[j]
@@ -461,6 +461,15 @@ def _person_in(a: Analysis, head: Word) -> Word:
                     and all(a.words[j].upos in ("PROPN", "ADP", "DET") for j in range(head.i + 1, e.words[0])):
                 return a.words[e.words[-1]]
     return head
+
+
+def _in_phrase(a: Analysis, w: Word) -> bool:
+    """'In May, a federal judge …': a name that is a time, or the object of a preposition, is set before
+    the subject, not beside it."""
+    j = w.i
+    while j > 0 and a.words[j - 1].upos == "PROPN" and a.words[j - 1].sent == w.sent:
+        j -= 1
+    return is_temporal(w) or (j > 0 and a.words[j - 1].upos == "ADP" and a.words[j - 1].sent == w.sent)
 
 
 def _appositive_name(a: Analysis, head: Word) -> Word | None:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .annotations import Analysis, SpanGrid, Word
-from .lexicon import FRAGMENT_VERBS, REPORTING_NOUNS, REPORTING_VERBS, verb_forms
+from .lexicon import DIRECTIVE_VERBS, FRAGMENT_VERBS, REPORTING_NOUNS, REPORTING_VERBS, verb_forms
 from .marks import MarkedSpan, find_marked_spans, word_count
 
 CONTENT_RELS = ("ccomp",)
@@ -133,7 +133,9 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
     # not a relative clause the parser hung off the verb ("X, who has endorsed Y, said …")
     comps = [cw for cw in comps if a.words[a.subtree(cw.i)[0]].lemma not in ("who", "which", "whom", "whose")]
     if comps:
-        cw = max(comps, key=lambda w: w.start > v.start)  # the clause after the verb, if there is one
+        # the clause after the verb, if there is one; of two, one with a verb in it ('Almost 650 … courses
+        # have closed since 2006, the group says' with '650' parsed as a second complement)
+        cw = max(comps, key=lambda w: (w.start > v.start, _has_verb(a, a.subtree(w.i))))
         idx = a.subtree(cw.i)
         return (idx if cw.start < v.start else _after_verb(a, v, idx)), "ccomp"
     for c in v.children:
@@ -141,6 +143,12 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
         if cw.start > v.start and cw.sent == v.sent and cw.deprel in ("xcomp", "conj", "parataxis", "advcl", "dep", "obj") \
                 and _is_clause(a, cw) and not _adverbial(a, c):
             return _after_verb(a, v, a.subtree(c)), "clause"
+        if v.lemma in DIRECTIVE_VERBS and cw.deprel == "obj" and cw.start > v.start and any(
+                a.words[k].deprel in ("acl", "xcomp") and a.words[k].upos == "VERB"
+                and any(a.words[m].lemma == "to" and a.words[m].deprel == "mark" for m in a.words[k].children)
+                for k in cw.children):
+            # 'ordered the State Department to review …' with the infinitive hung on the object
+            return _after_verb(a, v, a.subtree(c)), "directive"
     # "…, officials said": the reporting verb hangs off the clause it reports
     # (not "the book, written by X": a passive participle modifying a noun reports nothing)
     # (not "…, saying …": a participle never closes what it reports)
@@ -273,8 +281,10 @@ def linear_content(a: Analysis, v: Word) -> tuple[list[int], str] | None:
     else:
         return None
     clause = [w for w in tail[k:] if not (w.upos == "PUNCT" and w.i == hi - 1)]
-    if len(clause) >= 3 and any(_finite(w) for w in clause[:8]):
-        return [w.i for w in clause], "linear-after"  # a finite clause, not "posted a video showing …"
+    # a finite clause, not "posted a video showing …"; after "that" the subject may be long
+    # ("claimed that the self-described Islamic State, or ISIS, has used …")
+    if len(clause) >= 3 and any(_finite(w) for w in (clause if k else clause[:8])):
+        return [w.i for w in clause], "linear-after"
     return None
 
 

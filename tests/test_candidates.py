@@ -389,3 +389,33 @@ def test_a_title_case_quotation_nobody_says_is_a_name_of_a_work():
               "”/PUNCT/punct/7 now/ADV/advmod/1 ./PUNCT/punct/1")
     q = next(q for q in extract(a) if "Mercy" in a.text[q.start:q.end])
     assert q.title and q.confidence < MIN_CONFIDENCE, (q.title, q.confidence)
+
+
+def test_claimed_that_reports_the_clause_even_after_a_long_subject():
+    # 'She erred when she claimed that the self-described Islamic State, or ISIS, has used Trump.'
+    # with the clause parsed as a conj of 'erred'
+    a = parse("She/PRON/nsubj/1 erred/VERB/root/-1/err when/ADV/advmod/4 she/PRON/nsubj/4 "
+              "claimed/VERB/advcl/1/claim that/SCONJ/mark/17 the/DET/det/11 self/NOUN/compound/9 "
+              "-/PUNCT/punct/7/-/HYPH described/VERB/amod/11/describe/VBN Islamic/ADJ/amod/11 State/PROPN/obl/17 "
+              ",/PUNCT/punct/14 or/CCONJ/cc/14 ISIS/PROPN/conj/11 ,/PUNCT/punct/17 has/AUX/aux/17/have "
+              "used/VERB/conj/1/use Trump/PROPN/obj/17 ./PUNCT/punct/1")
+    q = next(q for q in extract(a) if q.kind == "indirect")
+    assert a.text[q.start:q.end].startswith("the self-described Islamic State") and q.speaker_mention == "she"
+
+
+def test_of_two_complements_the_one_with_a_verb_is_what_was_said():
+    # 'Almost 650 courses have closed since 2006, the group says.' with '650' parsed as a second ccomp
+    a = parse("Almost/ADV/advmod/1 650/NUM/ccomp/10 courses/NOUN/nsubj/4/course/NNS have/AUX/aux/4/have "
+              "closed/VERB/ccomp/10/close/VBN since/ADP/case/6 2006/NUM/obl/4 ,/PUNCT/punct/4 the/DET/det/9 "
+              "group/NOUN/nsubj/10 says/VERB/root/-1/say/VBZ ./PUNCT/punct/10")
+    q = next(q for q in extract(a) if q.kind == "indirect")
+    assert "closed since 2006" in a.text[q.start:q.end] and q.speaker_mention == "the group"
+
+
+def test_an_order_to_do_something_hung_on_the_object_is_reported_and_a_time_before_the_subject_is_no_name():
+    # 'In May, a judge ordered the department to review the emails.'
+    a = parse("In/ADP/case/1 May/PROPN/obl/5 ,/PUNCT/punct/1 a/DET/det/4 judge/NOUN/nsubj/5 "
+              "ordered/VERB/root/-1/order the/DET/det/7 department/NOUN/obj/5 to/PART/mark/9 "
+              "review/VERB/acl/7/review the/DET/det/11 emails/NOUN/obj/9/email/NNS ./PUNCT/punct/5")
+    q = next(q for q in extract(a) if q.kind == "indirect")
+    assert a.text[q.start:q.end] == "the department to review the emails" and q.speaker_mention == "a judge"
