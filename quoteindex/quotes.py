@@ -120,6 +120,8 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
     verb and hangs off it, whatever the parser called it, since compact parsers often
     label a reported clause conj, xcomp or parataxis.
     """
+    if v.upos == "NOUN":  # `closing_verb_tagged_noun`: the parse of a noun says nothing of what it reports
+        return linear_content(a, v)
     inserted = parenthetical_content(a, v)
     if inserted is not None:
         return inserted, "parenthetical"
@@ -342,7 +344,8 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
             if q:
                 found.append(q)
             continue
-        if not (v.upos in ("VERB",) and v.lemma in REPORTING_VERBS) or title_cased(a, v):
+        if not ((v.upos == "VERB" and v.lemma in REPORTING_VERBS) or closing_verb_tagged_noun(a, v)) \
+                or title_cased(a, v):
             continue
         if any(a.words[c].lemma in ("not", "never") and a.words[c].deprel == "advmod" for c in v.children):
             continue  # "did not confirm whether …": a report of nothing said
@@ -353,8 +356,9 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
         idx = _without_other_reports(a, v, idx)
         words = [a.words[j] for j in sorted(idx) if a.words[j].upos != "PUNCT"]
         if words and (words[0].lemma in ("who", "which", "whom", "whose", "where", "when") or (
-                len(words) > 1 and words[0].upos == "ADP" and words[1].lemma in ("which", "whom", "whose"))):
-            continue  # a relative clause about the speaker, not what they said
+                len(words) > 1 and words[0].upos == "ADP" and words[1].lemma in ("which", "whom", "whose"))) \
+                and words[0].i != a.sentences[v.sent][0]:
+            continue  # a relative clause about the speaker, not what they said (not 'When she spoke, …, X reports')
         if words and words[0].xpos == "VBG" and words[0].start > v.start \
                 and a.text[v.end:words[0].start].strip().startswith(","):
             continue  # "…, she said, invoking the 2008 race": a participle clause, not the content
@@ -371,6 +375,20 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
         found.append(Quote(span[0], span[1], "indirect", a.words[v.i].para, v.sent, cue=v.i, cue_text=v.text,
                            evidence=f"cue:{how}", confidence=0.8))
     return found
+
+
+def closing_verb_tagged_noun(a: Analysis, v: Word) -> bool:
+    """'…, Isaac Stanley-Becker reports.': a reporting verb in -s closing the sentence after a name,
+    which the tagger read as a plural noun."""
+    lo, hi = a.sentences[v.sent]
+    if v.upos != "NOUN" or v.xpos != "NNS" or v.lemma not in REPORTING_VERBS or v.i == lo:
+        return False
+    if any(w.upos != "PUNCT" for w in a.words[v.i + 1:hi]) or a.words[v.i - 1].upos != "PROPN":
+        return False
+    j = v.i - 1
+    while j > lo and (a.words[j].upos == "PROPN" or a.words[j].text == "-"):
+        j -= 1
+    return a.words[j].text == ","
 
 
 def _according(a: Analysis, v: Word, marked: list[MarkedSpan]) -> Quote | None:

@@ -419,3 +419,13 @@ def test_an_order_to_do_something_hung_on_the_object_is_reported_and_a_time_befo
               "review/VERB/acl/7/review the/DET/det/11 emails/NOUN/obj/9/email/NNS ./PUNCT/punct/5")
     q = next(q for q in extract(a) if q.kind == "indirect")
     assert a.text[q.start:q.end] == "the department to review the emails" and q.speaker_mention == "a judge"
+
+
+def test_a_closing_reports_the_tagger_took_for_a_plural_noun_still_reports():
+    # 'When Sarah McBride took the stage, she became the first to speak, Isaac Becker reports.'
+    a = parse("When/ADV/advmod/3 Sarah/PROPN/nsubj/3 McBride/PROPN/flat/1 took/VERB/advcl/8/take the/DET/det/5 "
+              "stage/NOUN/obj/3 ,/PUNCT/punct/3 she/PRON/nsubj/8 became/VERB/root/-1/become the/DET/det/10 "
+              "first/ADJ/obj/8 ,/PUNCT/punct/14 Isaac/PROPN/compound/14 Becker/PROPN/compound/14 "
+              "reports/NOUN/conj/10/report/NNS ./PUNCT/punct/8", ((1, 2, "PERSON"), (12, 13, "PERSON")))
+    q = next(q for q in extract(a) if q.kind == "indirect")
+    assert a.text[q.start:q.end] == "When Sarah McBride took the stage, she became the first" and q.speaker == "Isaac Becker"
