@@ -296,6 +296,8 @@ def _without_other_reports(a: Analysis, v: Word, idx: list[int]) -> list[int]:
     removed: set[int] = set()
     for j in idx:
         w = a.words[j]
+        if w.head not in keep:
+            continue  # the head of the content itself ('told voters that …, he would advise buying it')
         if j != v.i and w.deprel in ("conj", "parataxis") and w.upos == "VERB" and w.lemma in REPORTING_VERBS \
                 and any(a.words[k].deprel.startswith("nsubj") for k in w.children):
             removed |= set(a.subtree(j))

@@ -429,3 +429,13 @@ def test_a_closing_reports_the_tagger_took_for_a_plural_noun_still_reports():
               "reports/NOUN/conj/10/report/NNS ./PUNCT/punct/8", ((1, 2, "PERSON"), (12, 13, "PERSON")))
     q = next(q for q in extract(a) if q.kind == "indirect")
     assert a.text[q.start:q.end] == "When Sarah McBride took the stage, she became the first" and q.speaker == "Isaac Becker"
+
+
+def test_a_reporting_verb_heading_the_reported_clause_is_not_another_report():
+    # 'He told voters that if Iran were a stock, he would advise buying it.' with 'advise' as the clause's head
+    a = parse("He/PRON/nsubj/1 told/VERB/root/-1/tell voters/NOUN/obj/1/voter/NNS that/PRON/nsubj/8 if/SCONJ/mark/8 "
+              "Iran/PROPN/nsubj/8 were/AUX/cop/8/be a/DET/det/8 stock/NOUN/advcl/12 ,/PUNCT/punct/8 "
+              "he/PRON/nsubj/12 would/AUX/aux/12 advise/VERB/parataxis/1/advise buying/VERB/xcomp/12/buy "
+              "it/PRON/obj/13 ./PUNCT/punct/1")
+    q = next(q for q in extract(a) if q.kind == "indirect")
+    assert a.text[q.start:q.end].endswith("if Iran were a stock, he would advise buying it")
