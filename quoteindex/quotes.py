@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .annotations import Analysis, SpanGrid, Word
 from .lexicon import DIRECTIVE_VERBS, FRAGMENT_VERBS, REPORTING_NOUNS, REPORTING_VERBS, verb_forms
 from .marks import MarkedSpan, find_marked_spans, word_count
+from . import kinds
 
 CONTENT_RELS = ("ccomp",)
 _EDGE_DROP = {"PUNCT", "CCONJ"}
@@ -369,7 +370,7 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
                                                      and a.words[j].upos == "PROPN" for j in range(v.i, words[0].i)):
             continue  # "…,” said X, a broker who …": what follows the speaker is about them
         idx = [j for j in idx if a.words[j].sent == v.sent or j in a.quoted]
-        if len(idx) < 3 or not _has_verb(a, idx):
+        if len(idx) < 3 or not _has_verb(a, idx) or _report_of_a_thing(a, v, idx):
             continue
         span = _span(a, idx)
         if not span:
@@ -377,6 +378,18 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
         found.append(Quote(span[0], span[1], "indirect", a.words[v.i].para, v.sent, cue=v.i, cue_text=v.text,
                            evidence=f"cue:{how}", confidence=0.8))
     return found
+
+
+def _report_of_a_thing(a: Analysis, v: Word, idx: list[int]) -> bool:
+    """'after the interview concluded, Maher stated that …' parsed with 'stated' under 'concluded': a verb
+    whose subject cannot speak does not report a clause that is someone else's report."""
+    subj = next((a.words[c] for c in v.children if a.words[c].deprel.startswith("nsubj")), None)
+    if subj is None or kinds.can_speak(subj, as_subject=True):
+        return False
+    inside = set(idx)
+    top = next((a.words[j] for j in idx if a.words[j].head not in inside), None)
+    return top is not None and top.upos == "VERB" and top.lemma in REPORTING_VERBS and any(
+        a.words[c].deprel.startswith("nsubj") and kinds.can_speak(a.words[c], as_subject=True) for c in top.children)
 
 
 def closing_verb_tagged_noun(a: Analysis, v: Word) -> bool:

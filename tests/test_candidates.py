@@ -439,3 +439,12 @@ def test_a_reporting_verb_heading_the_reported_clause_is_not_another_report():
               "it/PRON/obj/13 ./PUNCT/punct/1")
     q = next(q for q in extract(a) if q.kind == "indirect")
     assert a.text[q.start:q.end].endswith("if Iran were a stock, he would advise buying it")
+
+
+def test_a_verb_whose_subject_cannot_speak_does_not_report_someone_elses_report():
+    # 'After the interview concluded, Maher stated that the report was bad.' with 'stated' under 'concluded'
+    a = parse("After/ADP/case/2 the/DET/det/2 interview/NOUN/nsubj/3 concluded/VERB/root/-1/conclude "
+              ",/PUNCT/punct/3 Maher/PROPN/nsubj/6 stated/VERB/ccomp/3/state that/SCONJ/mark/11 the/DET/det/9 "
+              "report/NOUN/nsubj/11 was/AUX/cop/11/be bad/ADJ/ccomp/6 ./PUNCT/punct/3", ((5, 5, "PERSON"),))
+    quotes = [q for q in extract(a) if q.kind == "indirect"]
+    assert [(a.text[q.start:q.end], q.speaker) for q in quotes] == [("the report was bad", "Maher")]
