@@ -445,7 +445,7 @@ def _according(a: Analysis, v: Word, marked: list[MarkedSpan]) -> Quote | None:
             len(idx) < 3 or not _has_verb(a, idx) or (_closes_sentence(a, v, x) and clause.deprel != "root")):
         # "CLAUSE, according to X." with the parse hanging "according" off a noun, or off a clause inside
         # the sentence ('… emails containing classified information, according to …'): it sources the sentence
-        idx = [j for j in range(lo, v.i) if a.words[j].text != "," or j != v.i - 1]
+        idx = [j for j in range(_last_sentence_start(a, lo, v.i), v.i) if a.words[j].text != "," or j != v.i - 1]
     if len(idx) < 3 or not _has_verb(a, idx):
         return None
     if clause.lemma in REPORTING_VERBS and all(
@@ -457,6 +457,20 @@ def _according(a: Analysis, v: Word, marked: list[MarkedSpan]) -> Quote | None:
         return None
     return Quote(span[0], span[1], "indirect", v.para, v.sent, cue=cue, cue_text=cue_text, source=source,
                  evidence="cue:according-to", confidence=0.8)
+
+
+def _last_sentence_start(a: Analysis, lo: int, hi: int) -> int:
+    """Where the last sentence before word `hi` starts, when the tokenizer ran two together after a
+    quoted question ('… was: “Is Dalton Brody off Conn or Wisconsin?” Dalton Brody is a store …')."""
+    start = lo
+    for j in range(lo, hi - 1):
+        if a.words[j].text in (".", "?", "!"):
+            k = j + 1
+            while k < hi and a.words[k].text in ("”", "’", '"', "'", "''", ")"):
+                k += 1
+            if k < hi and a.words[k].text[:1].isupper():
+                start = k
+    return start
 
 
 def _closes_sentence(a: Analysis, v: Word, x: Word) -> bool:

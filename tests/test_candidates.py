@@ -448,3 +448,15 @@ def test_a_verb_whose_subject_cannot_speak_does_not_report_someone_elses_report(
               "report/NOUN/nsubj/11 was/AUX/cop/11/be bad/ADJ/ccomp/6 ./PUNCT/punct/3", ((5, 5, "PERSON"),))
     quotes = [q for q in extract(a) if q.kind == "indirect"]
     assert [(a.text[q.start:q.end], q.speaker) for q in quotes] == [("the report was bad", "Maher")]
+
+
+def test_a_closing_according_to_starts_at_a_sentence_the_tokenizer_ran_on():
+    # 'Her response was: “Is it off?” Brody is a store, according to its website.' as one sentence
+    # (the '?' is not a sentence end for the builder here, as the tokenizer missed it)
+    a = parse("Her/PRON/nmod:poss/1 response/NOUN/nsubj/2 was/AUX/root/-1/be :/PUNCT/punct/2 “/PUNCT/punct/6 "
+              "Is/AUX/cop/6/be it/PRON/parataxis/2 off/ADV/advmod/6 ?/PUNCT/dep/6 ”/PUNCT/punct/6 "
+              "Brody/PROPN/nsubj/2 is/AUX/conj/2/be a/DET/det/13 store/NOUN/obj/11 ,/PUNCT/punct/15 "
+              "according/VERB/case/18/accord to/ADP/fixed/15 its/PRON/nmod:poss/18 website/NOUN/obl/13 "
+              "./PUNCT/punct/2")
+    q = next(q for q in extract(a) if q.cue_text == "according to" and q.kind == "indirect")
+    assert a.text[q.start:q.end] == "Brody is a store"
