@@ -15,8 +15,9 @@ def test_extract_then_export_jsonl_contract(tmp_path, seeds_dir, monkeypatch, nl
 
     monkeypatch.setattr(models, "load_pipeline", lambda *a, **k: nlp)
     db = tmp_path / "q.db"
-    result = runner.invoke(app, ["extract", str(seeds_dir), "--db", str(db)])
+    result = runner.invoke(app, ["extract", str(seeds_dir), "--db", str(db)])  # the old form still works
     assert result.exit_code == 0, result.output
+    assert "--db is deprecated: put the database first" in result.output
     assert "2 documents extracted" in result.output
     out = tmp_path / "all.jsonl"
     result = runner.invoke(app, ["export", str(db), "--format", "jsonl", "-o", str(out)])
@@ -42,7 +43,7 @@ def test_unknown_speaker_is_a_one_line_error(seeds_db):
 
 
 def test_missing_models_is_a_one_line_error(tmp_path, seeds_dir):
-    result = runner.invoke(app, ["extract", str(seeds_dir), "--db", str(tmp_path / "x.db"), "--models", str(tmp_path)])
+    result = runner.invoke(app, ["extract", str(tmp_path / "x.db"), str(seeds_dir), "--models", str(tmp_path)])
     assert result.exit_code == 1
     assert "Error:" in result.output and str(tmp_path) in result.output.replace("\n", "")
 
@@ -73,7 +74,7 @@ def test_locked_database_is_a_clear_error_and_loses_nothing(seeds_db_copy, seeds
     holder = sqlite3.connect(seeds_db_copy)
     holder.execute("begin exclusive")
     try:
-        result = runner.invoke(app, ["extract", str(src), "--db", str(seeds_db_copy)])
+        result = runner.invoke(app, ["extract", str(seeds_db_copy), str(src)])
     finally:
         holder.rollback()
         holder.close()
