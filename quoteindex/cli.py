@@ -30,16 +30,27 @@ def _arg_label(param) -> str:
     return param.metavar or param.name.upper() + ("..." if param.nargs != 1 else "")
 
 
+def _usage_pieces(param, ctx) -> list[str]:
+    label = _arg_label(param)
+    return [label if param.required or label.startswith("[") else f"[{label}]"]
+
+
 class _PlainHelp:
     """Help as sqlite-utils and Datasette print it: `Usage: quoteindex extract [OPTIONS] DB INPUT...`,
     arguments and options by their metavar, no type labels (`<path>`, `<list[Path]>`, `--help <bool>`)."""
+
+    def get_params(self, ctx) -> list:
+        params = super().get_params(ctx)
+        for param in params:  # also used for a parent's arguments in a subcommand's usage line
+            if param.param_type_name == "argument":
+                param.get_usage_pieces = functools.partial(_usage_pieces, param)
+        return params
 
     def collect_usage_pieces(self, ctx) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
         for param in self.get_params(ctx):
             if param.param_type_name == "argument":
-                label = _arg_label(param)
-                pieces.append(label if param.required or label.startswith("[") else f"[{label}]")
+                pieces += param.get_usage_pieces(ctx)
         return pieces
 
     def format_options(self, ctx, formatter) -> None:
