@@ -18,12 +18,11 @@ from typing import Iterator, List, Optional
 import click
 import typer
 from rich.console import Console
-from typer.core import TyperCommand, TyperGroup
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from typer.core import TyperCommand, TyperGroup
 
 from .errors import QuoteindexError
 from .export import MIN_CONFIDENCE
-
 
 
 def _arg_label(param) -> str:

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+import quoteindex
+
 ROOT = Path(__file__).resolve().parent.parent
 PYPI_LIMIT = 100 * 1024 * 1024
 DATA = [
@@ -95,7 +97,7 @@ def test_wheel_in_a_fresh_venv_runs_the_demo_offline(wheel, tmp_path):
         assert Path(line).is_relative_to(site / "quoteindex"), where.stdout
 
     cli = env_dir / "bin" / "quoteindex"
-    assert run([cli, "--version"], env=env, cwd=work).stdout.strip() == "quoteindex 0.1.0"
+    assert run([cli, "--version"], env=env, cwd=work).stdout.strip() == f"quoteindex {quoteindex.__version__}"
     models = run([cli, "models"], env=env, cwd=work).stdout
     assert "(bundled, chosen by default)" in models and str(site / "quoteindex" / "data" / "models") in models
 
