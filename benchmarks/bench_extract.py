@@ -20,7 +20,7 @@ from quoteindex.models import load_pipeline
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("inputs", nargs="*", default=[str(Path(__file__).resolve().parent.parent / "seeds")])
+    parser.add_argument("inputs", nargs="*", default=[str(Path(__file__).resolve().parent.parent / "quoteindex" / "data" / "seeds")])
     parser.add_argument("--models", default=None)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()

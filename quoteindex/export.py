@@ -31,7 +31,7 @@ def records(db_path: Path | str, speaker: str | Sequence[str] | None = None, min
     """
     db = store.connect(db_path)
     if "quotes" not in db.table_names():
-        raise StoreError(f"{db_path} has no quotes table; run `quoteindex extract INPUT --db {db_path}` first")
+        raise StoreError(f"{db_path} has no quotes table; run `quoteindex extract {db_path} INPUT` first")
     store.ensure_schema(db)  # a database from an older quoteindex gains the lookup keys
     names = [speaker] if isinstance(speaker, str) else list(speaker or [])
     speaker_ids = [store.find_speaker(db, name) for name in names] or None

@@ -1,6 +1,6 @@
 """Can this mention speak? The entity kind of a mention's head word.
 
-A small multinomial logistic regression (`data/models/speaker_kinds.npz`, trained by
+A small multinomial logistic regression (`quoteindex/data/models/speaker_kinds.npz`, trained by
 `quoteindex.models.kinds_train` on GUM's typed mentions) maps the head word of a
 mention to one of GUM's entity types: person, organization, place, time, event,
 object, abstract, substance, animal, plant. It sees the word only (lemma, suffixes,
@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from .lexicon import DOCUMENT_NOUNS, GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS, SPEAKING_PRONOUNS, TITLE_WORDS
-from .models import bundled_dir
+from .models import bundled_dir, env_dir
 
 MODEL_FILE = "speaker_kinds.npz"
 SPEAKING_KINDS = frozenset({"person", "organization"})
@@ -176,13 +176,11 @@ class KindModel:
 
 
 def model_path() -> Path:
-    """The shipped model: in the models directory in use, else the package's own."""
-    from .models import PACKAGE_ROOT
-
-    for d in (bundled_dir(), PACKAGE_ROOT / "data" / "models"):
-        if (d / MODEL_FILE).is_file():
+    """The shipped model: in the directory `QUOTEINDEX_MODELS` names if it has one, else the package's own."""
+    for d in (env_dir(), bundled_dir()):
+        if d is not None and (d / MODEL_FILE).is_file():
             return d / MODEL_FILE
-    return PACKAGE_ROOT / "data" / "models" / MODEL_FILE
+    return bundled_dir() / MODEL_FILE
 
 
 @functools.lru_cache(maxsize=4)
@@ -193,7 +191,7 @@ def load_model(path: Path | None = None) -> KindModel:
     path = Path(path) if path is not None else model_path()
     if not path.is_file():
         raise ModelsNotFound(f"speaker-kind model {path} is missing; train it with "
-                             f"`python -m quoteindex.models.kinds_train --corpora ../shared/corpora --out {path}`")
+                             f"`python -m quoteindex.models.kinds_train --corpora CORPORA --out {path}`")
     return KindModel(path)
 
 

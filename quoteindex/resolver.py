@@ -7,8 +7,8 @@ paragraph), and `rank` orders them by a linear model (a logistic regression over
 candidate) pairs, trained as a mention ranker: softmax over each anaphor's candidates)
 over hand-made features: distance, syntactic roles, gender and number agreement, entity type and
 head-noun class, head match, salience, quotations and speakers. The weights, one set
-per anaphor group, ship in `data/models/coref.json` (trained on GUM by
-`quoteindex/models/coref_train.py`; see data/models/README.md).
+per anaphor group, ship in `quoteindex/data/models/coref.json` (trained on GUM by
+`quoteindex/models/coref_train.py`; see quoteindex/data/models/README.md).
 
     from quoteindex import resolver
     g = resolver.anaphor_group(a, w)           # "he/she", "they", "it", "desc" or None
@@ -28,10 +28,11 @@ from pathlib import Path
 
 from .annotations import Analysis, Word
 from .gender import first_name_gender
+from .resources import data_path
 from .lexicon import (FEMALE_TITLES, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_NOUNS, REPORTING_NOUNS,
                       REPORTING_VERBS, ROLE_WORDS)
 
-MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "models" / "coref.json"
+MODEL_PATH = data_path("models", "coref.json")
 
 #: anaphor groups: one weight vector each
 GROUPS = ("he/she", "they", "it", "desc")
@@ -479,7 +480,7 @@ class Model:
 
 @functools.lru_cache(maxsize=4)
 def load(path: str | Path | None = None) -> Model:
-    """The trained resolver (cached); `path` defaults to data/models/coref.json."""
+    """The trained resolver (cached); `path` defaults to the bundled coref.json."""
     data = json.loads(Path(path or MODEL_PATH).read_text())
     weights = {g: dict(zip(data["features"][g], data["weights"][g])) for g in data["weights"]}
     return Model(weights, {k: v for k, v in data.items() if k not in ("weights", "features")})

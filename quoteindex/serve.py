@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 from .errors import StoreError
-from .models import PACKAGE_ROOT
+from .resources import metadata_file
 
-METADATA = PACKAGE_ROOT / "metadata.yml"
+METADATA = metadata_file()
 
 
-def datasette_args(db_path: Path | str, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
+def datasette_args(db_path: Path | str, host: str = "127.0.0.1", port: int = 8001, *, open_browser: bool = False,
+                   extra: Sequence[str] = ()) -> list[str]:
+    """`datasette serve` arguments: the database, address, quoteindex's metadata, then `extra` as given."""
     db_path = Path(db_path)
     if not db_path.is_file():
-        raise StoreError(f"{db_path} does not exist; create it with `quoteindex extract INPUT --db {db_path}`")
+        raise StoreError(f"{db_path} does not exist; create it with `quoteindex extract {db_path} INPUT`")
     args = ["serve", str(db_path), "--host", host, "--port", str(port), "--setting", "allow_csv_stream", "on"]
-    if METADATA.is_file():
+    if METADATA.is_file() and "--metadata" not in extra and "-m" not in extra:
         args += ["--metadata", str(METADATA)]
-    return args
+    if open_browser:
+        args.append("--open")
+    return args + list(extra)
 
 
-def serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8001) -> None:
-    """Run Datasette in the foreground until interrupted."""
+def serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8001, *, open_browser: bool = False,
+          extra: Sequence[str] = ()) -> None:
+    """Run Datasette in the foreground until interrupted; `extra` goes to `datasette serve` as is."""
     from datasette.cli import cli
 
     from . import store
@@ -30,4 +36,5 @@ def serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8001) -> Non
     if "quotes" in db.table_names():
         store.ensure_schema(db)  # a database from an older quoteindex gains the tables the canned queries use
     db.conn.close()
-    cli.main(args=datasette_args(db_path, host, port), prog_name="datasette", standalone_mode=False)
+    cli.main(args=datasette_args(db_path, host, port, open_browser=open_browser, extra=extra),
+             prog_name="datasette", standalone_mode=False)

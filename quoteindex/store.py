@@ -131,12 +131,12 @@ def open_existing(path: Path | str) -> sqlite_utils.Database:
     """Open a database `extract` made; StoreError (one line) when it is missing, not SQLite or not quoteindex's."""
     path = Path(path)
     if not path.exists():
-        raise StoreError(f"{path} does not exist; create it with `quoteindex extract INPUT --db {path}`")
+        raise StoreError(f"{path} does not exist; create it with `quoteindex extract {path} INPUT`")
     db = connect(path)
     if "quotes" not in db.table_names():
         db.conn.close()
         raise StoreError(f"{path} is not a quoteindex database (it has no quotes table); "
-                         f"create one with `quoteindex extract INPUT --db {path}`")
+                         f"create one with `quoteindex extract {path} INPUT`")
     return db
 
 

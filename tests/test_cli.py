@@ -1,6 +1,10 @@
 import csv
 import io
 import json
+import sqlite3
+from pathlib import Path
+
+import pytest
 
 from typer.testing import CliRunner
 
@@ -15,8 +19,9 @@ def test_extract_then_export_jsonl_contract(tmp_path, seeds_dir, monkeypatch, nl
 
     monkeypatch.setattr(models, "load_pipeline", lambda *a, **k: nlp)
     db = tmp_path / "q.db"
-    result = runner.invoke(app, ["extract", str(seeds_dir), "--db", str(db)])
+    result = runner.invoke(app, ["extract", str(seeds_dir), "--db", str(db)])  # the old form still works
     assert result.exit_code == 0, result.output
+    assert "--db is deprecated: put the database first" in result.output
     assert "2 documents extracted" in result.output
     out = tmp_path / "all.jsonl"
     result = runner.invoke(app, ["export", str(db), "--format", "jsonl", "-o", str(out)])
@@ -42,7 +47,7 @@ def test_unknown_speaker_is_a_one_line_error(seeds_db):
 
 
 def test_missing_models_is_a_one_line_error(tmp_path, seeds_dir):
-    result = runner.invoke(app, ["extract", str(seeds_dir), "--db", str(tmp_path / "x.db"), "--models", str(tmp_path)])
+    result = runner.invoke(app, ["extract", str(tmp_path / "x.db"), str(seeds_dir), "--models", str(tmp_path)])
     assert result.exit_code == 1
     assert "Error:" in result.output and str(tmp_path) in result.output.replace("\n", "")
 
@@ -73,7 +78,7 @@ def test_locked_database_is_a_clear_error_and_loses_nothing(seeds_db_copy, seeds
     holder = sqlite3.connect(seeds_db_copy)
     holder.execute("begin exclusive")
     try:
-        result = runner.invoke(app, ["extract", str(src), "--db", str(seeds_db_copy)])
+        result = runner.invoke(app, ["extract", str(seeds_db_copy), str(src)])
     finally:
         holder.rollback()
         holder.close()
@@ -115,3 +120,93 @@ def test_export_leaves_out_titles_and_scare_quotes_unless_asked(seeds_db, tmp_pa
     kept = [json.loads(line) for line in claimed.read_text().splitlines()]
     assert all(r["confidence"] >= 0.25 for r in kept)
     assert len(kept) + len(low) == len(everything.read_text().splitlines())
+
+
+# --- conventions of sqlite-utils and Datasette ---------------------------------------------------
+
+COMMANDS = [[], ["extract"], ["serve"], ["export"], ["demo"], ["eval"], ["models"], ["models", "evaluate"],
+            ["speakers"], ["speakers", "x.db", "merge"], ["speakers", "x.db", "set-type"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "quoteindex")
+def test_help_is_clean(command):
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    for artefact in ("<bool>", "<path>", "<str>", "<int>", "<float>", "list[", "{", "}"):
+        assert artefact not in result.output, f"{artefact!r} in:\n{result.output}"
+
+
+def test_help_names_the_database_first():
+    assert "extract [OPTIONS] DB INPUT..." in runner.invoke(app, ["extract", "--help"]).output
+    assert "serve [OPTIONS] DB" in runner.invoke(app, ["serve", "--help"]).output
+    assert "demo [OPTIONS] [DB]" in runner.invoke(app, ["demo", "--help"]).output
+    assert "--install-completion" in runner.invoke(app, ["--help"]).output
+
+
+def test_version():
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"quoteindex {version('quoteindex')}"
+
+
+def test_database_is_told_from_inputs_by_name_or_content(tmp_path):
+    from quoteindex.cli import database_and_inputs, looks_like_database
+
+    articles = tmp_path / "articles"
+    for name in ("q.db", "q.sqlite", "q.SQLITE3", "new/folder/q.db"):
+        assert looks_like_database(tmp_path / name)
+    assert not looks_like_database(articles) and not looks_like_database(Path("-"))
+    named_otherwise = tmp_path / "quotes.data"
+    sqlite3.connect(named_otherwise).execute("create table t (x)").connection.close()
+    assert looks_like_database(named_otherwise)
+    text = tmp_path / "story.txt"
+    text.write_text("SQLite is a database.")
+    assert not looks_like_database(text)
+
+    assert database_and_inputs([tmp_path / "q.db", articles, text], None) == (tmp_path / "q.db", [articles, text], None)
+    assert database_and_inputs([named_otherwise, text], None) == (named_otherwise, [text], None)
+    db, inputs, note = database_and_inputs([articles], None)  # the old default
+    assert (db, inputs) == (Path("quotes.db"), [articles]) and "give it first" in note
+    db, inputs, note = database_and_inputs([articles, text], tmp_path / "x.db")  # the old --db
+    assert (db, inputs) == (tmp_path / "x.db", [articles, text]) and "deprecated" in note
+
+
+def test_extract_with_a_database_and_no_input_says_so(tmp_path):
+    result = runner.invoke(app, ["extract", str(tmp_path / "q.db")])
+    assert result.exit_code == 1 and "no inputs given" in result.output
+    assert not (tmp_path / "q.db").exists()
+
+
+def test_serve_passes_host_port_open_and_datasette_options_through(seeds_db, monkeypatch):
+    import quoteindex.serve as serve_mod
+
+    seen = {}
+    monkeypatch.setattr(serve_mod, "serve", lambda db, host, port, **kw: seen.update(db=db, host=host, port=port, **kw))
+    result = runner.invoke(app, ["serve", str(seeds_db), "-p", "9001", "-h", "0.0.0.0", "--open",
+                                 "--setting", "sql_time_limit_ms", "3000", "--cors"])
+    assert result.exit_code == 0, result.output
+    assert seen == dict(db=seeds_db, host="0.0.0.0", port=9001, open_browser=True,
+                        extra=["--setting", "sql_time_limit_ms", "3000", "--cors"])
+    args = serve_mod.datasette_args(seeds_db, "0.0.0.0", 9001, open_browser=True, extra=seen["extra"])
+    assert args[:6] == ["serve", str(seeds_db), "--host", "0.0.0.0", "--port", "9001"]
+    assert "--open" in args and args[-4:] == ["--setting", "sql_time_limit_ms", "3000", "--cors"]
+    assert "--metadata" in args and serve_mod.METADATA.is_file()
+
+
+def test_serve_with_an_option_datasette_does_not_know_is_one_line(seeds_db):
+    result = runner.invoke(app, ["serve", str(seeds_db), "--no-such-option"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip().startswith("Error: datasette:") and "no-such-option" in result.output
+
+
+def test_demo_writes_the_database_given_or_demo_db_in_the_current_folder(tmp_path, monkeypatch, nlp):
+    import quoteindex.models as models
+
+    monkeypatch.setattr(models, "load_pipeline", lambda *a, **k: nlp)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert "2 documents extracted" in result.output and (tmp_path / "demo.db").is_file()
+    result = runner.invoke(app, ["demo", str(tmp_path / "elsewhere.db"), "--no-serve"])
+    assert result.exit_code == 0 and (tmp_path / "elsewhere.db").is_file()

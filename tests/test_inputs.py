@@ -90,42 +90,42 @@ def test_stdin_gets_a_content_hash():
 
 def test_two_index_files_given_one_at_a_time_never_replace_each_other(sites, tmp_path, fake_extractor):
     db = tmp_path / "q.db"
-    first = cli("extract", sites / "siteA" / "index.html", "--db", db)
+    first = cli("extract", db, sites / "siteA" / "index.html")
     assert first.exit_code == 0, first.output
-    second = cli("extract", sites / "siteB" / "index.html", "--db", db)
+    second = cli("extract", db, sites / "siteB" / "index.html")
     assert second.exit_code == 0, second.output
     assert "1 documents extracted" in second.output
     assert "stored as 'siteB/index'" in second.output  # said, not silent
     assert doc_ids(db) == ["index", "siteB/index"]
-    again = cli("extract", sites / "siteA" / "index.html", sites / "siteB" / "index.html", "--db", db)
+    again = cli("extract", db, sites / "siteA" / "index.html", sites / "siteB" / "index.html")
     assert "0 documents extracted, 2 unchanged" in again.output, again.output
 
 
 def test_two_index_files_in_one_run_are_both_stored(sites, tmp_path, fake_extractor):
     db = tmp_path / "q.db"
-    result = cli("extract", sites / "siteA" / "index.html", sites / "siteB" / "index.html", "--db", db)
+    result = cli("extract", db, sites / "siteA" / "index.html", sites / "siteB" / "index.html")
     assert "2 documents extracted" in result.output and "duplicate" not in result.output, result.output
     assert len(doc_ids(db)) == 2
 
 
 def test_ids_are_stable_across_runs_and_roots(sites, tmp_path, fake_extractor):
     db = tmp_path / "q.db"
-    assert "2 documents extracted" in cli("extract", sites, "--db", db).output
+    assert "2 documents extracted" in cli("extract", db, sites).output
     assert doc_ids(db) == ["siteA/index", "siteB/index"]
-    assert "0 documents extracted, 2 unchanged" in cli("extract", sites, "--db", db).output
+    assert "0 documents extracted, 2 unchanged" in cli("extract", db, sites).output
     # the same file read from another folder keeps its id: no second copy
-    assert "0 documents extracted, 1 unchanged" in cli("extract", sites / "siteA", "--db", db).output
+    assert "0 documents extracted, 1 unchanged" in cli("extract", db, sites / "siteA").output
     assert doc_ids(db) == ["siteA/index", "siteB/index"]
 
 
 def test_a_moved_folder_keeps_its_ids(sites, tmp_path, fake_extractor):
     db = tmp_path / "q.db"
-    cli("extract", sites, "--db", db)
+    cli("extract", db, sites)
     moved = sites.rename(tmp_path / "moved")
-    result = cli("extract", moved, "--db", db)
+    result = cli("extract", db, moved)
     assert "0 documents extracted, 2 unchanged" in result.output, result.output
     (moved / "siteA" / "index.html").write_text(f"<p>{ARTICLE_B} More.</p>")
-    assert "1 documents extracted, 1 unchanged" in cli("extract", moved, "--db", db).output
+    assert "1 documents extracted, 1 unchanged" in cli("extract", db, moved).output
     assert doc_ids(db) == ["siteA/index", "siteB/index"]
 
 
@@ -134,7 +134,7 @@ def test_rows_of_two_files_with_the_same_ids_stay_apart(tmp_path, fake_extractor
         (tmp_path / "in").mkdir(exist_ok=True)
         (tmp_path / "in" / name).write_text(f'{{"id": "1", "text": "{text.strip().replace(chr(34), "")}"}}\n')
     db = tmp_path / "q.db"
-    assert "2 documents extracted" in cli("extract", tmp_path / "in", "--db", db).output
+    assert "2 documents extracted" in cli("extract", db, tmp_path / "in").output
     assert doc_ids(db) == ["a#1", "b#1"]
 
 
@@ -143,7 +143,7 @@ def test_same_stem_different_type_in_one_folder(tmp_path, fake_extractor):
     (tmp_path / "in" / "story.txt").write_text(ARTICLE_A)
     (tmp_path / "in" / "story.html").write_text(f"<p>{ARTICLE_B}</p>")
     db = tmp_path / "q.db"
-    assert "2 documents extracted" in cli("extract", tmp_path / "in", "--db", db).output
+    assert "2 documents extracted" in cli("extract", db, tmp_path / "in").output
     assert doc_ids(db) == ["story", "story.txt"]
 
 
@@ -168,14 +168,14 @@ def test_a_document_under_its_old_id_is_re_keyed_with_its_quotes_and_corrections
     from quoteindex import corrections
 
     db = tmp_path / "q.db"
-    cli("extract", sites / "siteB", "--db", db)  # only siteB's, as "index": the old scheme kept one "index"
+    cli("extract", db, sites / "siteB")  # only siteB's, as "index": the old scheme kept one "index"
     make_legacy(db, {})
     conn = store.connect(db)
     [(old_quote,)] = conn.execute("select id from quotes").fetchall()
     corrections.correct(conn, "move", None, "Maria Lopez", old_quote)
     conn.conn.close()
 
-    result = cli("extract", sites, "--db", db)
+    result = cli("extract", db, sites)
     assert result.exit_code == 0, result.output
     assert "1 documents extracted, 1 unchanged" in result.output  # siteA is new, siteB recognised by its text
     assert "re-keyed 'index'" in result.output and "'siteB/index'" in result.output
@@ -191,9 +191,9 @@ def test_an_old_document_with_the_same_id_is_recognised(tmp_path, fake_extractor
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a1.txt").write_text(ARTICLE_A)
     db = tmp_path / "q.db"
-    cli("extract", tmp_path / "in", "--db", db)
+    cli("extract", db, tmp_path / "in")
     make_legacy(db, {})
-    result = cli("extract", tmp_path / "in", "--db", db)
+    result = cli("extract", db, tmp_path / "in")
     assert "0 documents extracted, 1 unchanged" in result.output and "re-keyed" not in result.output
     assert doc_ids(db) == ["a1"]
 
@@ -201,11 +201,11 @@ def test_an_old_document_with_the_same_id_is_recognised(tmp_path, fake_extractor
 def test_an_old_document_of_another_file_is_not_replaced(sites, tmp_path, fake_extractor, monkeypatch):
     """The old scheme stored siteB's page as "index"; a new top-level index.txt must not replace it."""
     db = tmp_path / "q.db"
-    cli("extract", sites / "siteB", "--db", db)
+    cli("extract", db, sites / "siteB")
     make_legacy(db, {})
     (sites / "index.txt").write_text(ARTICLE_A)
     monkeypatch.chdir(tmp_path)  # the old `source` is resolved where the command runs
-    result = cli("extract", sites / "index.txt", "--db", db)
+    result = cli("extract", db, sites / "index.txt")
     assert "1 documents extracted" in result.output, result.output
     assert doc_ids(db) == ["index", "sites/index"]
     assert "stored as 'sites/index'" in result.output.replace("\n", "")
@@ -216,7 +216,7 @@ def test_an_old_document_of_another_file_is_not_replaced(sites, tmp_path, fake_e
 def test_missing_input_exits_1_and_creates_nothing(tmp_path, fake_extractor):
     db = tmp_path / "q.db"
     (tmp_path / "real.txt").write_text(ARTICLE_A)
-    result = cli("extract", tmp_path / "real.txt", tmp_path / "typo.txt", "--db", db)
+    result = cli("extract", db, tmp_path / "real.txt", tmp_path / "typo.txt")
     assert result.exit_code == 1
     assert "no such file or directory" in result.output and "typo.txt" in result.output
     assert "Traceback" not in result.output and result.output.strip().count("\n") <= 1
@@ -230,7 +230,7 @@ def test_unsupported_files_are_each_named_and_counted(tmp_path, fake_extractor):
         (folder / name).write_bytes(b"some content")
     (folder / ".DS_Store").write_bytes(b"\0\0")  # hidden: not an input
     db = tmp_path / "q.db"
-    result = cli("extract", folder, "--db", db)
+    result = cli("extract", db, folder)
     assert result.exit_code == 0, result.output
     out = result.output.replace("\n", " ")
     for name in ("report.pdf", "memo.docx", "notes.md"):
@@ -253,7 +253,7 @@ def test_each_reason_is_named_and_the_summary_counts_them(tmp_path, fake_extract
     (folder / "latin.txt").write_bytes(b"caf\x81\x8d text")  # neither UTF-8 nor Windows-1252
     (folder / "long.txt").write_text("He said so. " * 20)
     (folder / "slides.pptx").write_bytes(b"PK")
-    result = cli("extract", folder, "--db", tmp_path / "q.db")
+    result = cli("extract", tmp_path / "q.db", folder)
     assert result.exit_code == 0, result.output
     out = result.output.replace("\n", " ")
     assert "over the 100-character limit" in out and "long.txt" in out
@@ -261,7 +261,7 @@ def test_each_reason_is_named_and_the_summary_counts_them(tmp_path, fake_extract
     assert "1 documents extracted, 0 unchanged, 5 not read (" in out
     for part in ("1 binary", "1 empty", "1 encoding", "1 too long", "1 unsupported type"):
         assert part in out
-    assert cli("extract", folder, "--db", tmp_path / "q.db", "--strict").exit_code == 1
+    assert cli("extract", tmp_path / "q.db", folder, "--strict").exit_code == 1
 
 
 def test_the_real_limit_is_a_million_characters(tmp_path):
@@ -272,9 +272,9 @@ def test_the_real_limit_is_a_million_characters(tmp_path):
 
 def test_stdin_is_read_once_and_then_unchanged(tmp_path, fake_extractor):
     db = tmp_path / "q.db"
-    first = cli("extract", "-", "--db", db, input=ARTICLE_A)
+    first = cli("extract", db, "-", input=ARTICLE_A)
     assert "1 documents extracted" in first.output, first.output
-    assert "0 documents extracted, 1 unchanged" in cli("extract", "-", "--db", db, input=ARTICLE_A).output
+    assert "0 documents extracted, 1 unchanged" in cli("extract", db, "-", input=ARTICLE_A).output
     assert doc_ids(db)[0].startswith("stdin-")
 
 
@@ -331,9 +331,9 @@ def test_export_into_a_missing_folder_or_onto_a_directory(seeds_db, tmp_path):
 
 def test_extract_into_a_database_that_cannot_be(tmp_path, not_sqlite, fake_extractor):
     (tmp_path / "a.txt").write_text(ARTICLE_A)
-    one_line_error(cli("extract", tmp_path / "a.txt", "--db", not_sqlite), "SQLite")
-    one_line_error(cli("extract", tmp_path / "a.txt", "--db", tmp_path), "is a directory")
-    one_line_error(cli("extract", tmp_path / "a.txt", "--db", tmp_path / "a.txt" / "q.db"), "cannot create its folder")
+    one_line_error(cli("extract", not_sqlite, tmp_path / "a.txt"), "SQLite")
+    one_line_error(cli("extract", tmp_path / "a.txt", "--db", tmp_path), "is a directory")  # the old --db form
+    one_line_error(cli("extract", tmp_path / "a.txt" / "q.db", tmp_path / "a.txt"), "cannot create its folder")
 
 
 # --- with the real pipeline, once ----------------------------------------------------------------
@@ -354,6 +354,6 @@ def test_no_absolute_local_path_is_stored(tmp_path, fake_extractor, monkeypatch)
     (tmp_path / "articles" / "a.txt").write_text(ARTICLE_A)
     monkeypatch.chdir(tmp_path)
     db = tmp_path / "q.db"
-    cli("extract", (tmp_path / "articles").resolve(), "--db", db)
+    cli("extract", db, (tmp_path / "articles").resolve())
     sources = [r[0] for r in sqlite3.connect(db).execute("select source from documents")]
     assert sources == [os.path.join("articles", "a.txt")]

@@ -1,8 +1,16 @@
 """Which Stanza model set to use, and building the `stanza.Pipeline` from it.
 
-Three sources: the compact set bundled in `data/models/` (the default), Stanza's
-official English models where a user has downloaded them (`official`), or any
-directory holding either kind (`DIR`). Nothing is ever downloaded.
+Model files are looked for in this order (the first that is given wins; nothing is ever
+downloaded):
+
+1. `--models` (`load_pipeline(models=...)`): `bundled`, `official` or a directory;
+2. the environment variable `QUOTEINDEX_MODELS`, with the same values;
+3. the compact set bundled in the package (`quoteindex/data/models/`);
+4. Stanza's official English models under `$STANZA_RESOURCES_DIR` (default `~/stanza_resources`),
+   when the bundled set is missing (a package built without it).
+
+A directory holding a `manifest.json` is a quoteindex model set; any other directory is read
+as a Stanza resources folder (official models).
 """
 
 from __future__ import annotations
@@ -14,15 +22,21 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelsNotFound
+from ..resources import models_dir
 
 PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner")
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
+ENV = "QUOTEINDEX_MODELS"
 
 
 def bundled_dir() -> Path:
-    """The bundled compact models (overridable with QUOTEINDEX_MODELS)."""
-    env = os.environ.get("QUOTEINDEX_MODELS")
-    return Path(env) if env else PACKAGE_ROOT / "data" / "models"
+    """The compact models shipped inside the package."""
+    return models_dir()
+
+
+def env_dir() -> Path | None:
+    """The directory `QUOTEINDEX_MODELS` names, if it names one (not `bundled`/`official`)."""
+    env = os.environ.get(ENV)
+    return Path(env) if env and env not in ("bundled", "official") else None
 
 
 def official_dir() -> Path:
@@ -37,6 +51,7 @@ class ModelSet:
     path: Path
     pipeline_kwargs: dict[str, Any]
     manifest: dict = field(default_factory=dict)
+    chosen_by: str = "default"  # "--models", "QUOTEINDEX_MODELS" or "default"
 
     @property
     def scores(self) -> dict:
@@ -44,13 +59,39 @@ class ModelSet:
 
 
 def resolve(models: str | Path | None = None) -> ModelSet:
-    """The model set named by `models`: None/'bundled', 'official', or a directory."""
-    spec = str(models) if models is not None else "bundled"
+    """The model set to use: `models` (None, 'bundled', 'official' or a directory), else
+    `$QUOTEINDEX_MODELS`, else the bundled set, else Stanza's official English models."""
+    if models is not None and str(models) != "":
+        chosen_by, spec = "--models", str(models)
+    elif os.environ.get(ENV):
+        chosen_by, spec = ENV, os.environ[ENV]
+    else:
+        bundled = bundled_dir()
+        if (bundled / "manifest.json").is_file():
+            return _from_manifest(bundled, "bundled")
+        official = official_dir()
+        if _has_official(official):
+            return _official(official)
+        raise ModelsNotFound(
+            f"no models found: the bundled set is missing from {bundled} (reinstall quoteindex) and Stanza's "
+            f"official English models are not in {official} (STANZA_RESOURCES_DIR); "
+            f"or pass --models DIR or set {ENV}=DIR")
+    try:
+        model_set = _named(spec)
+    except ModelsNotFound as exc:
+        if chosen_by == ENV:
+            raise ModelsNotFound(f"{ENV}={spec}: {exc}") from None
+        raise
+    model_set.chosen_by = chosen_by
+    return model_set
+
+
+def _named(spec: str) -> ModelSet:
     if spec == "bundled":
         return _from_manifest(bundled_dir(), "bundled")
     if spec == "official":
         return _official(official_dir())
-    path = Path(spec)
+    path = Path(spec).expanduser()
     if not path.is_dir():
         raise ModelsNotFound(f"no model directory at {path}; pass --models bundled, official or an existing directory")
     if (path / "manifest.json").is_file():
@@ -58,12 +99,16 @@ def resolve(models: str | Path | None = None) -> ModelSet:
     return _official(path)
 
 
+def _has_official(path: Path) -> bool:
+    return (path / "resources.json").is_file() and (path / "en").is_dir()
+
+
 def _from_manifest(path: Path, kind: str) -> ModelSet:
     manifest_path = path / "manifest.json"
     if not manifest_path.is_file():
         raise ModelsNotFound(
             f"no models found in {path} (no manifest.json); train them with "
-            f"`python -m quoteindex.models.train --corpora ../shared/corpora --out {path}` "
+            f"`python -m quoteindex.models.train --corpora CORPORA --out {path}` "
             "or use --models official")
     try:
         manifest = json.loads(manifest_path.read_text())
@@ -95,8 +140,7 @@ def _from_manifest(path: Path, kind: str) -> ModelSet:
 
 
 def _official(path: Path) -> ModelSet:
-    resources = path / "resources.json"
-    if not resources.is_file() or not (path / "en").is_dir():
+    if not _has_official(path):
         raise ModelsNotFound(
             f"official Stanza English models not found in {path}; on a machine with internet run "
             f"`python -c \"import stanza; stanza.download('en', model_dir='{path}')\"` and copy the folder here, "
@@ -117,18 +161,38 @@ def default_threads() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def load_pipeline(models: str | Path | None = None, *, threads: int | None = None):
-    """A `stanza.Pipeline` from the chosen model set; raises `ModelsNotFound` if it can't load."""
+_verbose = False
+
+
+def set_verbose(verbose: bool) -> None:
+    """Show (True) or hide (False, the default) Stanza's and torch's log lines and warnings."""
+    global _verbose
+    _verbose = verbose
+
+
+def load_pipeline(models: str | Path | None = None, *, threads: int | None = None, verbose: bool | None = None):
+    """A `stanza.Pipeline` from the chosen model set; raises `ModelsNotFound` if it can't load.
+
+    Quiet unless `verbose` (default: `set_verbose`'s setting): Stanza logs only errors (its
+    "unsupported language: en" warning is about the bundled set's empty resources.json, not
+    a problem), and warnings raised while the models load (torch's) are not shown.
+    """
     import logging
+    import warnings
 
     import stanza
     import torch
 
+    verbose = _verbose if verbose is None else verbose
     torch.set_num_threads(threads or default_threads())
     model_set = resolve(models)
-    logging.getLogger("stanza").setLevel(logging.WARNING)
+    level = "INFO" if verbose else "ERROR"
+    logging.getLogger("stanza").setLevel(level)
     try:
-        nlp = stanza.Pipeline(use_gpu=False, logging_level="WARN", **model_set.pipeline_kwargs)
+        with warnings.catch_warnings():
+            if not verbose:
+                warnings.simplefilter("ignore")
+            nlp = stanza.Pipeline(use_gpu=False, logging_level=level, **model_set.pipeline_kwargs)
     except Exception as exc:  # Stanza raises many kinds on a broken model set
         raise ModelsNotFound(f"cannot load the {model_set.kind} models from {model_set.path}: {exc}") from exc
     nlp.quoteindex_models = model_set

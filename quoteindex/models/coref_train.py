@@ -1,10 +1,10 @@
 """Train the mention-ranking coreference resolver (`quoteindex/resolver.py`) on GUM.
 
-    python -m quoteindex.models.coref_train --corpora ../shared/corpora --out data/models/coref.json
+    python -m quoteindex.models.coref_train --corpora ../shared/corpora --out quoteindex/data/models/coref.json
 
 Steps (deterministic):
 
-1. Each licensed GUM document (`GUM_GENRES`, see `train.py` and data/models/README.md)
+1. Each licensed GUM document (`GUM_GENRES`, see `train.py` and quoteindex/data/models/README.md)
    is rebuilt as raw text from `dep/*.conllu` (tokens joined by their SpaceAfter,
    sentences by spaces, `# newpar` paragraphs by a line break), so every gold token's
    character offsets are known.
@@ -481,8 +481,11 @@ def table(res: dict[str, dict]) -> str:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
-    p.add_argument("--out", type=Path, default=Path("data/models/coref.json"))
+    from . import bundled_dir
+
+    p.add_argument("--corpora", type=Path, required=True, help="folder holding gum/ (GUM's GitHub repository)")
+    p.add_argument("--out", type=Path, default=bundled_dir() / "coref.json",
+                   help="where to write the model (default: the package's bundled set)")
     p.add_argument("--work", type=Path, default=Path("/tmp/coref"), help="cache for Stanza analyses")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)

@@ -15,7 +15,7 @@
 * ``words_per_second`` (full pipeline incl. NER, on EWT test raw text) and
   ``load_seconds``.
 
-Run as ``python -m quoteindex.models.evaluate --models data/models --corpora ../shared/corpora``.
+Run as ``python -m quoteindex.models.evaluate --models quoteindex/data/models --corpora ../shared/corpora``.
 """
 from __future__ import annotations
 
@@ -212,7 +212,9 @@ def evaluate(models_dir: Path, corpora: Path, *,
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry point: print the scores as JSON."""
     ap = argparse.ArgumentParser(description="Evaluate quoteindex's Stanza models")
-    ap.add_argument("--models", type=Path, default=Path("data/models"))
+    from . import bundled_dir
+
+    ap.add_argument("--models", type=Path, default=bundled_dir(), help="model set (default: the bundled one)")
     ap.add_argument("--corpora", type=Path, required=True)
     ap.add_argument("--update-manifest", action="store_true",
                     help="write the scores into models/manifest.json")

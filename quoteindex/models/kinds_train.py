@@ -1,10 +1,10 @@
-"""Training recipe for the speaker-kind classifier (`data/models/speaker_kinds.npz`).
+"""Training recipe for the speaker-kind classifier (`quoteindex/data/models/speaker_kinds.npz`).
 
 Reads GUM's typed mentions (the `Entity=` annotations in `dep/*.conllu`, the same
 layer as `coref/conll`), takes each mention's syntactic head word, and fits a
 multinomial logistic regression from that word alone to GUM's entity type.
 
-    python -m quoteindex.models.kinds_train --corpora ../shared/corpora --out data/models/speaker_kinds.npz
+    python -m quoteindex.models.kinds_train --corpora ../shared/corpora --out quoteindex/data/models/speaker_kinds.npz
 
 Only the train documents of the genres the model card allows are trained on; dev
 chooses the settings; scores are printed for dev and test. Deterministic: full-batch
@@ -25,7 +25,7 @@ import numpy as np
 
 from .. import kinds
 
-# Genres whose GUM text may be trained on (data/models/README.md, "Training data and licenses").
+# Genres whose GUM text may be trained on (quoteindex/data/models/README.md, "Training data and licenses").
 GENRES = ("academic", "bio", "conversation", "court", "interview", "news", "speech", "textbook", "vlog", "voyage")
 # Head parts of speech of the mentions learned from: nominal heads, and the pronouns and
 # determiners that head mentions ("he", "this"), so the model has an answer for those too.
@@ -369,12 +369,13 @@ def save(model: Trained, out: Path, meta: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from . import PACKAGE_ROOT
+    from . import bundled_dir
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--corpora", type=Path, default=Path("../shared/corpora"), help="folder holding gum/")
-    ap.add_argument("--out", type=Path, default=PACKAGE_ROOT / "data" / "models" / kinds.MODEL_FILE)
-    ap.add_argument("--pretrain", type=Path, default=PACKAGE_ROOT / "data" / "models" / "pretrain.pt",
+    ap.add_argument("--corpora", type=Path, required=True, help="folder holding gum/ (GUM's GitHub repository)")
+    ap.add_argument("--out", type=Path, default=bundled_dir() / kinds.MODEL_FILE,
+                    help="where to write the model (default: the package's bundled set)")
+    ap.add_argument("--pretrain", type=Path, default=bundled_dir() / "pretrain.pt",
                     help="Stanza pretrain file whose vectors the model uses")
     ap.add_argument("--choose", action="store_true", help="try the settings grid on dev first and use the best")
     ap.add_argument("--limit", type=int, default=None, help="train on the first N train documents only (a smoke test)")

@@ -2,7 +2,7 @@
 
 Run as::
 
-    python -m quoteindex.models.train --corpora ../shared/corpora --out data/models \
+    python -m quoteindex.models.train --corpora ../shared/corpora --out quoteindex/data/models \
         [--work /tmp/qi-train] [--quick]
 
 Stages (each one is skipped when its outputs already exist, so a rerun resumes):
