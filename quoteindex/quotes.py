@@ -140,6 +140,11 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
         # have closed since 2006, the group says' with '650' parsed as a second complement)
         cw = max(comps, key=lambda w: (w.start > v.start, _has_verb(a, a.subtree(w.i))))
         idx = a.subtree(cw.i)
+        obj = next((a.words[c] for c in v.children if a.words[c].deprel == "obj" and v.i < c < cw.i), None)
+        if obj is not None and not any(a.words[c].deprel.startswith(("nsubj", "csubj")) for c in cw.children):
+            # 'Sasse said the charges against the two staffers are overdue': the clause's subject parsed
+            # as the verb's object
+            idx = sorted(set(idx) | set(a.subtree(obj.i)))
         return (idx if cw.start < v.start else _after_verb(a, v, idx)), "ccomp"
     for c in v.children:
         cw = a.words[c]
@@ -398,11 +403,20 @@ def closing_verb_tagged_noun(a: Analysis, v: Word) -> bool:
     lo, hi = a.sentences[v.sent]
     if v.upos != "NOUN" or v.xpos != "NNS" or v.lemma not in REPORTING_VERBS or v.i == lo:
         return False
-    if any(w.upos != "PUNCT" for w in a.words[v.i + 1:hi]) or a.words[v.i - 1].upos != "PROPN":
+    before = a.words[v.i - 1]
+    if any(w.upos != "PUNCT" for w in a.words[v.i + 1:hi]):
+        return False
+    if before.upos == "PROPN":
+        kinds_ok = ("PROPN",)
+    elif before.upos == "NOUN" and "Number=Plur" not in before.feats:
+        kinds_ok = ("NOUN", "ADJ", "DET")  # '…, a new study reports.'
+    else:
         return False
     j = v.i - 1
-    while j > lo and (a.words[j].upos == "PROPN" or a.words[j].text == "-"):
+    while j > lo and (a.words[j].upos in kinds_ok or a.words[j].text == "-"):
         j -= 1
+    if before.upos == "NOUN" and not any(w.upos == "DET" for w in a.words[j + 1:v.i]):
+        return False  # 'police reports' may be a noun after all
     return a.words[j].text == ","
 
 

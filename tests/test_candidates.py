@@ -460,3 +460,25 @@ def test_a_closing_according_to_starts_at_a_sentence_the_tokenizer_ran_on():
               "./PUNCT/punct/2")
     q = next(q for q in extract(a) if q.cue_text == "according to" and q.kind == "indirect")
     assert a.text[q.start:q.end] == "Brody is a store"
+
+
+def test_a_clauses_subject_parsed_as_the_verbs_object_stays_in_the_clause():
+    # 'Sasse said the charges against the staffers are overdue.'
+    a = parse("Sasse/PROPN/nsubj/1 said/VERB/root/-1/say the/DET/det/3 charges/NOUN/obj/1/charge/NNS "
+              "against/ADP/case/6 the/DET/det/6 staffers/NOUN/nmod/3/staffer/NNS are/AUX/cop/8/be "
+              "overdue/ADJ/ccomp/1 ./PUNCT/punct/1", ((0, 0, "PERSON"),))
+    q = next(q for q in extract(a) if q.kind == "indirect")
+    assert a.text[q.start:q.end] == "the charges against the staffers are overdue" and q.speaker == "Sasse"
+
+
+def test_a_closing_reports_after_a_described_source_still_reports():
+    # 'Researchers have detected water directly, a new study reports.' with 'reports' tagged a plural noun
+    a = parse("Researchers/NOUN/nsubj/2/researcher/NNS have/AUX/aux/2/have detected/VERB/root/-1/detect/VBN "
+              "water/NOUN/obj/2 directly/ADV/advmod/2 ,/PUNCT/punct/9 a/DET/det/9 new/ADJ/amod/9 "
+              "study/NOUN/compound/9 reports/NOUN/appos/4/report/NNS ./PUNCT/punct/2")
+    q = next(q for q in extract(a) if q.kind == "indirect")
+    assert a.text[q.start:q.end] == "Researchers have detected water directly"
+    # 'police reports' after a comma may be a noun: no determiner, no report
+    b = parse("Two/NUM/nummod/1 men/NOUN/nsubj/2/man/NNS fled/VERB/root/-1/flee ,/PUNCT/punct/5 "
+              "police/NOUN/compound/5 reports/NOUN/appos/1/report/NNS ./PUNCT/punct/2")
+    assert not [q for q in extract(b) if q.kind == "indirect"]
