@@ -68,9 +68,10 @@ def test_the_same_seed_trains_the_same_model(tmp_path, monkeypatch):
 
     import torch
 
-    from quoteindex.models import train
+    from quoteindex.models.training import runner
+    from quoteindex.models.training.vectors import save_pretrain, write_vectors
 
-    monkeypatch.setitem(train.BUDGET, "ner", (20, 20))
+    monkeypatch.setitem(runner.BUDGET, "ner", (20, 20))
     rng = np.random.default_rng(0)
     people_, places = ["Maria Okafor", "Jon Berg", "Ana Lind"], ["Aalborg", "Tampere", "Bergen"]
     sents = []
@@ -79,7 +80,7 @@ def test_the_same_seed_trains_the_same_model(tmp_path, monkeypatch):
         sents.append(sent(*[(w, ("B-" if i == 0 else "I-") + "PERSON") for i, w in enumerate(name)],
                           ("visited", "O"), (place, "B-GPE"), ("on", "O"), ("Monday", "O"), (".", "O")))
     vocab = sorted({w["text"].lower() for s in sents for w in s})
-    vectors = rng.normal(size=(len(vocab), 20)).astype(np.float32)
+    vecs = rng.normal(size=(len(vocab), 20)).astype(np.float32)
     weights = []
     for run in ("first", "second"):
         work = tmp_path / run
@@ -87,10 +88,38 @@ def test_the_same_seed_trains_the_same_model(tmp_path, monkeypatch):
         (work / "logs").mkdir()
         (work / "ner" / "train.aug.json").write_text(json.dumps(sents))
         (work / "ner" / "dev.json").write_text(json.dumps(sents[:8]))
-        train.write_vectors(vocab, vectors, work / "vectors.txt")
-        train.save_pretrain(work / "vectors.txt", work / "ner_pretrain.pt")
-        rec = train.run_job("ner", work, quick=True, seed=1234, log=lambda m: None)
+        write_vectors(vocab, vecs, work / "vectors.txt")
+        save_pretrain(work / "vectors.txt", work / "ner_pretrain.pt")
+        rec = runner.run_job("ner", work, quick=True, seed=1234, log=lambda m: None)
         assert rec["budget"] == 20 and (work / "models" / "ner" / "DONE.json").exists()
         weights.append(torch.load(work / "models" / "ner" / "ner.pt", map_location="cpu", weights_only=False)["model"])
     assert weights[0].keys() == weights[1].keys()
     assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])
+
+
+def test_evaluation_does_not_import_the_training_runner():
+    """Evaluation and coref training read corpora through the shared corpus module only."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import quoteindex
+
+    code = ("import sys, quoteindex.models.evaluate, quoteindex.models.coref_train; "
+            "print('LOADED', *sorted(m for m in sys.modules if m.startswith('quoteindex.models.train')))")
+    root = str(Path(quoteindex.__file__).resolve().parents[1])    # this checkout, not an install
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=env)
+    loaded = next(l for l in out.stdout.splitlines() if l.startswith("LOADED")).split()[1:]
+    assert loaded == ["quoteindex.models.training", "quoteindex.models.training.corpus"]
+
+
+def test_the_runner_knows_every_processor_module():
+    from quoteindex.models.training import runner
+
+    assert set(runner.MODULES) == set(runner.PROCESSORS)
+    for proc, module in runner.MODULES.items():
+        assert module.__name__ == f"quoteindex.models.training.{proc}"
+        assert len(module.BUDGET) == len(module.TIME_CAP) == 2 and callable(module.trainer_args)

@@ -4,7 +4,7 @@
 
 Steps (deterministic):
 
-1. Each licensed GUM document (`GUM_GENRES`, see `train.py` and quoteindex/data/models/README.md)
+1. Each licensed GUM document (`GUM_GENRES`, see `training/corpus.py` and quoteindex/data/models/README.md)
    is rebuilt as raw text from `dep/*.conllu` (tokens joined by their SpaceAfter,
    sentences by spaces, `# newpar` paragraphs by a line break), so every gold token's
    character offsets are known.
@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .train import GUM_GENRES, all_gum_genres, gum_docs, read_conllu
+from .training.corpus import GUM_GENRES, all_gum_genres, gum_docs, read_conllu
 
 # --------------------------------------------------------------------------- GUM text and gold
 

@@ -32,7 +32,7 @@ import torch
 
 from stanza.models.common.doc import Document
 
-from .train import read_conllu
+from .training.corpus import read_conllu
 
 _NER_MAP = {"person": "PERSON", "organization": "ORG", "place": "GPE"}
 
@@ -143,7 +143,7 @@ def _ud_scores(nlp, gold: str, docs: list[str]) -> tuple[dict, int, float]:
 
 
 def _gum_ner_gold(paths: Iterable[Path]) -> list[list[tuple[str, str]]]:
-    from .train import gum_ner_sentences
+    from .training.corpus import gum_ner_sentences
     return [[(w["text"], w["ner"]) for w in s] for s in gum_ner_sentences(paths)]
 
 
