@@ -36,41 +36,41 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
     for q in quotes:
         head: Word | None = None
         how = ""
-        if q.cue is None and prev_q is not None and prev_q.cue is not None and prev_q.kind == q.kind == "direct" \
+        if q.cue_word is None and prev_q is not None and prev_q.cue_word is not None and prev_q.kind == q.kind == "direct" \
                 and COORDINATED.fullmatch(a.text[prev_q.end:q.start]):
             # 'chanting “Glory to Russia” and “Hooray”': one cue for both
-            q.cue, q.cue_text, q.evidence = prev_q.cue, prev_q.cue_text, prev_q.evidence
+            q.cue_word, q.cue, q.evidence = prev_q.cue_word, prev_q.cue, prev_q.evidence
             q.confidence, q.title = prev_q.confidence, prev_q.title
         prev_q = q
         if q.source is not None:
-            head, how = speaker_head(a, a.words[q.source]), ("name-colon" if q.cue_text == ":" else "according-to")
+            head, how = speaker_head(a, a.words[q.source]), ("name-colon" if q.cue == ":" else "according-to")
             if cannot_speak(a, head):
                 head = None  # "…, according to 2,095 metric tons": the parse's source is no source
-        elif q.cue is not None:
-            best = choose(a, a.words[q.cue])
+        elif q.cue_word is not None:
+            best = choose(a, a.words[q.cue_word])
             head, how = (best.word, best.rule) if best is not None else (None, "")
             if (head is None or how == "shared-subject" or head.upos == "NUM") and q.kind != "direct" \
                     and enabled("poll-share"):
-                share = poll_share(a, a.words[q.cue])
+                share = poll_share(a, a.words[q.cue_word])
                 if share is not None:  # "About four in 10 said …": a poll's share of its respondents
                     head = None
                     q.speaker = q.speaker_mention = share
                     q.speaker_type = "group"
                     _note(q, "speaker:poll-share")
                     q.confidence = min(q.confidence or 1.0, 0.7)
-        shared = by_cue.get(q.cue) if q.cue is not None else None
-        if shared is None and q.cue is not None and a.words[q.cue].upos == "NOUN":
+        shared = by_cue.get(q.cue_word) if q.cue_word is not None else None
+        if shared is None and q.cue_word is not None and a.words[q.cue_word].upos == "NOUN":
             # '“A,” said X in a statement. “B.”': the statement is X's, as the first quote was
-            shared = by_cue_sent.get(a.words[q.cue].sent)
+            shared = by_cue_sent.get(a.words[q.cue_word].sent)
         if shared is not None and q.source is None and enabled("same-cue"):
             q.speaker, q.speaker_mention, q.role, q.speaker_type = shared
             _note(q, "speaker:same-cue")
             q.confidence = min(q.confidence or 1.0, 0.8)
         elif head is not None and not (head.start >= q.start and head.end <= q.end and q.kind == "direct"):
-            if q.kind != "direct" and q.cue is not None and q.start <= head.start < q.end \
+            if q.kind != "direct" and q.cue_word is not None and q.start <= head.start < q.end \
                     and enabled("nominal-before-cue"):
                 # the parse took the reported clause's own subject ("X (D-Mo.) said Sanders has …")
-                before = nominal_before(a, a.words[q.cue])
+                before = nominal_before(a, a.words[q.cue_word])
                 before = speaker_head(a, before) if before is not None else None
                 if before is not None and not cannot_speak(a, before):
                     head, how = before, "nominal-before-cue"
@@ -80,9 +80,9 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
                 if share is not None:  # "… four in 10 who said …"
                     q.speaker = q.speaker_mention = share
                     q.speaker_type = "group"
-        if q.speaker is None and q.kind == "direct" and q.cue is None and not q.fragment and not q.title \
+        if q.speaker is None and q.kind == "direct" and q.cue_word is None and not q.fragment and not q.title \
                 and enabled("introduced-speaker"):
-            lo = a.paragraphs[max(0, q.para - 1)][0]
+            lo = a.paragraphs[max(0, q.paragraph - 1)][0]
             lo = max(lo, last[1] + 1) if last is not None else lo
             intro = ds.introduced_between(lo, q.start, last[0] if last else None)
             if intro is not None:  # 'Jane Roe, The Daily Planet' / 'Roe was there too.' then “…”
@@ -90,26 +90,26 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
                 _note(q, "introduced-speaker")
                 q.confidence = 0.6
         if q.speaker is None and q.kind == "direct":
-            prev = last_by_para.get(q.para) or last_by_para.get(q.para - 1)
+            prev = last_by_para.get(q.paragraph) or last_by_para.get(q.paragraph - 1)
             last_word = a.word_at(last[1]) if last is not None else None
-            same_sentence = last_word is not None and last_word.sent == q.sent
-            if prev and (q.cue is None or q.speaker_mention is None) and not q.title and enabled("continuation") \
-                    and (not (q.fragment and q.cue is None) or same_sentence):
+            same_sentence = last_word is not None and last_word.sent == q.sentence
+            if prev and (q.cue_word is None or q.speaker_mention is None) and not q.title and enabled("continuation") \
+                    and (not (q.fragment and q.cue_word is None) or same_sentence):
                 q.speaker, q.role, q.speaker_type = prev
                 _note(q, "continuation")
                 q.confidence = 0.6
         if q.speaker is None:
             q.confidence = 0.15 if q.fragment and q.kind == "direct" else 0.3
-        if q.fragment and q.cue is None:
+        if q.fragment and q.cue_word is None:
             q.confidence = min(q.confidence, 0.15)
-        if q.title and (q.fragment or (q.speaker is None and q.cue is None)):
+        if q.title and (q.fragment or (q.speaker is None and q.cue_word is None)):
             # '“Bloodline,” and … “Mercy Street”': a short Title Case quotation nobody says is a name of a work
             q.confidence = min(q.confidence, 0.2)
-        if q.speaker and q.cue is not None:
-            by_cue[q.cue] = by_cue_sent[a.words[q.cue].sent] = (q.speaker, q.speaker_mention, q.role, q.speaker_type)
+        if q.speaker and q.cue_word is not None:
+            by_cue[q.cue_word] = by_cue_sent[a.words[q.cue_word].sent] = (q.speaker, q.speaker_mention, q.role, q.speaker_type)
         if q.speaker:
             last = (q.speaker, q.start, q.role, q.speaker_type)
-            last_by_para[q.para] = (q.speaker, q.role, q.speaker_type)
+            last_by_para[q.paragraph] = (q.speaker, q.role, q.speaker_type)
     return quotes
 
 
@@ -356,6 +356,6 @@ def extract(a: Analysis) -> list[Quote]:
     """Quotations of an analysed document, attributed."""
     quotes = attribute(a, find_quotes(a))
     for q in quotes:
-        if q.kind == "direct" and q.fragment and not q.title and q.cue is not None and a.words[q.cue].sent == q.sent:
+        if q.kind == "direct" and q.fragment and not q.title and q.cue_word is not None and a.words[q.cue_word].sent == q.sentence:
             q.kind = "mixed"  # 'urged the US to “shift tone”': a quoted fragment inside the speaker's sentence
     return quotes

@@ -43,9 +43,9 @@ def quote_records(doc: Document, a: Analysis) -> list[dict]:
     for q in extract_quotes(a):
         out.append({
             "doc": doc.id, "start": q.start, "end": q.end, "text": a.text[q.start:q.end], "kind": q.kind,
-            "speaker": q.speaker, "speaker_mention": q.speaker_mention, "cue": q.cue_text, "role": q.role,
+            "speaker": q.speaker, "speaker_mention": q.speaker_mention, "cue": q.cue, "role": q.role,
             "confidence": round(q.confidence, 2), "speaker_type": q.speaker_type, "evidence": q.evidence,
-            "paragraph": q.para, "sentence": q.sent,
+            "paragraph": q.paragraph, "sentence": q.sentence,
         })
     return out
 

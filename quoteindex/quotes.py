@@ -26,10 +26,10 @@ class Quote:
     start: int
     end: int
     kind: str  # direct | indirect | mixed
-    para: int
-    sent: int
-    cue: int | None = None  # word index of the cue
-    cue_text: str | None = None
+    paragraph: int
+    sentence: int
+    cue_word: int | None = None  # word index of the cue
+    cue: str | None = None  # the cue as written ("said", "according to")
     source: int | None = None  # word index of the speaker mention's head, when syntax gives it
     evidence: str = ""
     confidence: float = 0.5
@@ -380,7 +380,7 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
         span = _span(a, idx)
         if not span:
             continue
-        found.append(Quote(span[0], span[1], "indirect", a.words[v.i].para, v.sent, cue=v.i, cue_text=v.text,
+        found.append(Quote(span[0], span[1], "indirect", a.words[v.i].para, v.sent, cue_word=v.i, cue=v.text,
                            evidence=f"cue:{how}", confidence=0.8))
     return found
 
@@ -469,7 +469,7 @@ def _according(a: Analysis, v: Word, marked: list[MarkedSpan]) -> Quote | None:
     span = _span(a, idx)
     if not span:
         return None
-    return Quote(span[0], span[1], "indirect", v.para, v.sent, cue=cue, cue_text=cue_text, source=source,
+    return Quote(span[0], span[1], "indirect", v.para, v.sent, cue_word=cue, cue=cue_text, source=source,
                  evidence="cue:according-to", confidence=0.8)
 
 
@@ -646,10 +646,10 @@ def direct_quotes(a: Analysis, marked: list[MarkedSpan], taken: list[tuple[int, 
         cands = _verb_candidates(a, m, marked, FRAGMENT_VERBS if q.fragment else REPORTING_VERBS | FRAGMENT_VERBS)
         lead = None if q.fragment else colon_lead(a, m)
         if lead is not None and not (cands and cands[0][0] < 250 and cands[0][1].sent == lead.sent):
-            q.cue, q.cue_text, q.evidence = lead.i, lead.text, "cue:colon-lead"
+            q.cue_word, q.cue, q.evidence = lead.i, lead.text, "cue:colon-lead"
         elif cands and cands[0][0] < 250:
             _, w, side = cands[0]
-            q.cue, q.cue_text = w.i, ("according to" if w.text.lower() == "according" else w.text)
+            q.cue_word, q.cue = w.i, ("according to" if w.text.lower() == "according" else w.text)
             q.evidence = f"cue:{side}"
             if q.title and side == "before" and w.lemma in REPORTING_VERBS and w.upos == "VERB" \
                     and not re.search(r"\w", a.text[w.end:m.open_at]):
@@ -719,7 +719,7 @@ def block_quotes(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
             continue
         v = cues[-1]
         first = a.word_at(n_start)
-        q = Quote(n_start, n_end, "direct", k + 1, first.sent if first else v.sent, cue=v.i, cue_text=v.text,
+        q = Quote(n_start, n_end, "direct", k + 1, first.sent if first else v.sent, cue_word=v.i, cue=v.text,
                   evidence="cue:block", confidence=0.7)
         q.marked = [m for m in _near(marked, n_start, n_end) if n_start <= m.start and m.end <= n_end]
         if q.marked:
@@ -746,10 +746,10 @@ def name_colon_quotes(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
         kind = "mixed" if inside else "indirect"
         if len(inside) == 1 and inside[0].open_at <= start + 1 and inside[0].close_at >= end - 1:
             start, end, kind = inside[0].start, inside[0].end, "direct"
-        q = Quote(start, end, kind, k, words[0].sent, cue=words[colon].i, cue_text=":", source=words[colon - 1].i,
+        q = Quote(start, end, kind, k, words[0].sent, cue_word=words[colon].i, cue=":", source=words[colon - 1].i,
                   evidence="cue:name-colon", confidence=0.6, marked=inside)
         out.append(q)
     # "Thunder: Host the Lakers on Friday." / "Lakers: Visit the Thunder …": a run of such lines is a list of
     # notes (a box score, an agenda), not quotations
-    paras = {q.para for q in out}
-    return [q for q in out if not (paras & {q.para - 1, q.para + 1, q.para - 2, q.para + 2})]
+    paras = {q.paragraph for q in out}
+    return [q for q in out if not (paras & {q.paragraph - 1, q.paragraph + 1, q.paragraph - 2, q.paragraph + 2})]

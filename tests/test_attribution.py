@@ -23,7 +23,7 @@ def by_text(quotes, fragment):
 def test_inverted_cue_with_title_and_role(quotes_of):
     qs = quotes_of("“We will rebuild the bridge by spring,” said Transport Minister Anna Kowalska.")
     q = by_text(qs, "rebuild the bridge")
-    assert q.kind == "direct" and q.speaker == "Anna Kowalska" and q.cue_text == "said"
+    assert q.kind == "direct" and q.speaker == "Anna Kowalska" and q.cue == "said"
     assert "Minister" in (q.role or "")
 
 
@@ -55,7 +55,7 @@ def test_scare_quotes_get_low_confidence(quotes_of):
 def test_coordinated_quotations_share_their_cue(quotes_of):
     qs = quotes_of("Union leader Marta Quinn stood on the stage, shouting “Fair pay now” and “No more cuts” to the crowd.")
     first, second = by_text(qs, "Fair pay"), by_text(qs, "No more cuts")
-    assert first.cue_text == second.cue_text == "shouting"
+    assert first.cue == second.cue == "shouting"
     assert first.speaker == second.speaker
 
 
@@ -63,7 +63,7 @@ def test_remarks_belong_to_the_subject_who_made_them(quotes_of):
     text = ("Foreign Minister Lena Vogt spoke to students in Bonn.\n\n"
             "She said she expected the trade dispute to end soon, according to remarks published on Sunday.")
     q = by_text(quotes_of(text), "trade dispute")
-    assert q.speaker == "Lena Vogt" and q.cue_text != "according to"
+    assert q.speaker == "Lena Vogt" and q.cue != "according to"
 
 
 def test_an_organisation_description_resolves_to_the_organisation(quotes_of):
@@ -144,7 +144,7 @@ def test_a_response_noun_before_a_colon_is_the_cue_not_an_earlier_sentence(quote
     qs = quotes_of("Senator Ann Price toured the town on Monday. An aide emailed her in December, informing her of "
                    "the flood. The senator’s response was: “Is the bridge open on Sunday?”")
     q = by_text(qs, "bridge open")
-    assert q.cue_text == "response" and q.speaker == "Ann Price"
+    assert q.cue == "response" and q.speaker == "Ann Price"
     assert not any(t.startswith("An aide emailed") for t, _ in qs)
 
 

@@ -100,14 +100,14 @@ def test_a_clause_leading_into_a_quotation_with_a_colon_cues_it():
     a = parse("Smith/PROPN/nsubj/1 agreed/VERB/root/-1/agree :/PUNCT/punct/1 “/PUNCT/punct/6 It/PRON/nsubj/6 "
               "is/AUX/cop/6/be hard/ADJ/parataxis/1 ./PUNCT/punct/6 ”/PUNCT/punct/6", ((0, 0, "PERSON"),))
     q = next(q for q in extract(a) if "hard" in a.text[q.start:q.end])
-    assert q.cue_text == "agreed" and "cue:colon-lead" in q.evidence and q.speaker == "Smith"
+    assert q.cue == "agreed" and "cue:colon-lead" in q.evidence and q.speaker == "Smith"
 
 
 def test_title_case_words_are_never_cues():
     a = parse("Orbán/PROPN/nsubj/1 Tells/VERB/root/-1/tell Trump/PROPN/obj/1 ‘/PUNCT/punct/5 It/PRON/nsubj/5 "
               "Would/AUX/aux/6/would Take/VERB/ccomp/1/take a/DET/det/8 Miracle/NOUN/obj/6 ’/PUNCT/punct/6",
               ((0, 0, "PERSON"), (2, 2, "PERSON")))
-    assert all(q.cue_text != "Tells" for q in extract(a))
+    assert all(q.cue != "Tells" for q in extract(a))
 
 
 def test_the_name_after_a_closing_mark_is_the_first_phrase_not_the_aside():
@@ -218,7 +218,7 @@ def test_a_treaty_named_accords_is_no_according_to():
               "White/ADJ/amod/10 House/PROPN/nsubj/11 confirmed/VERB/parataxis/3/confirm ./PUNCT/punct/3",
               ((0, 0, "GPE"), (5, 6, "PERSON"), (9, 10, "ORG")))
     quotes = extract(a)
-    assert all(q.cue_text != "according to" and q.speaker != "Abraham Accords" for q in quotes)
+    assert all(q.cue != "according to" and q.speaker != "Abraham Accords" for q in quotes)
 
 
 def test_according_to_names_the_noun_after_to_whatever_the_parse_hung_it_on():
@@ -226,7 +226,7 @@ def test_according_to_names_the_noun_after_to_whatever_the_parse_hung_it_on():
               ",/PUNCT/punct/6 down/ADV/advmod/1 from/ADP/case/9 6.2/NUM/nummod/9 percent/NOUN/obl/6 a/DET/det/11 "
               "year/NOUN/obl:npmod/12 earlier/ADV/advmod/9 ,/PUNCT/punct/14 according/VERB/case/12/accord "
               "to/ADP/fixed/14 Edmunds.com/PROPN/obl/14 ./PUNCT/punct/1", ((16, 16, "ORG"),))
-    q = next(q for q in extract(a) if q.cue_text == "according to")
+    q = next(q for q in extract(a) if q.cue == "according to")
     assert q.speaker == "Edmunds.com"
 
 
@@ -334,7 +334,7 @@ def test_a_closing_according_to_sources_the_whole_sentence_not_the_clause_it_han
     a = parse("The/DET/det/1 department/NOUN/nsubj/2 found/VERB/root/-1/find emails/NOUN/obj/2/email/NNS "
               "containing/VERB/acl/3/contain classified/ADJ/amod/6 secrets/NOUN/obj/4/secret/NNS ,/PUNCT/punct/8 "
               "according/VERB/case/11/accord to/ADP/fixed/8 the/DET/det/11 paper/NOUN/obl/4 ./PUNCT/punct/2")
-    q = next(q for q in extract(a) if q.cue_text == "according to")
+    q = next(q for q in extract(a) if q.cue == "according to")
     assert a.text[q.start:q.end] == "The department found emails containing classified secrets"
     # with a speaker of its own the sentence is that speaker's: '“…,” he said, according to the paper'
     b = parse("He/PRON/nsubj/1 said/VERB/root/-1/say prices/NOUN/nsubj/3/price/NNS rose/VERB/ccomp/1/rise "
@@ -359,7 +359,7 @@ def test_according_to_after_a_quotation_and_its_speaker_is_no_second_quotation()
               "according/VERB/case/12/accord to/ADP/fixed/9 the/DET/det/12 paper/NOUN/obl/7 ./PUNCT/punct/7")
     quotes = extract(a)
     assert [a.text[q.start:q.end] for q in quotes] == ["Prices rose sharply,"]
-    assert all(q.cue_text != "according to" for q in quotes)
+    assert all(q.cue != "according to" for q in quotes)
 
 
 def test_a_leads_description_is_the_person_named_later_with_that_noun():
@@ -458,7 +458,7 @@ def test_a_closing_according_to_starts_at_a_sentence_the_tokenizer_ran_on():
               "Brody/PROPN/nsubj/2 is/AUX/conj/2/be a/DET/det/13 store/NOUN/obj/11 ,/PUNCT/punct/15 "
               "according/VERB/case/18/accord to/ADP/fixed/15 its/PRON/nmod:poss/18 website/NOUN/obl/13 "
               "./PUNCT/punct/2")
-    q = next(q for q in extract(a) if q.cue_text == "according to" and q.kind == "indirect")
+    q = next(q for q in extract(a) if q.cue == "according to" and q.kind == "indirect")
     assert a.text[q.start:q.end] == "Brody is a store"
 
 
