@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Sequence
 
 from .gender import first_name_gender
 from .lexicon import FRAGMENT_VERBS, ORG_NOUNS, PERSON_NOUNS, TITLE_ABBREVIATIONS, TITLE_WORDS, is_title, lemma_of_forms
-from .ingest import Document
+from .model import Document
 
 PARAGRAPH = re.compile(r"\n[ \t\u00a0]*")
 

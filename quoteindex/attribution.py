@@ -22,7 +22,8 @@ from .lexicon import FIRST_PERSON, ORG_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS, 
 from .mentions import appositive_role, in_dateline, mention_words, name_and_role, propn_run
 from . import kinds, resolver
 from .candidates import cannot_speak, choose, enabled, nominal_before, rule_confidence, speaker_head
-from .quotes import Quote, find_quotes
+from .model import Quote
+from .quotes import find_quotes
 
 
 def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:

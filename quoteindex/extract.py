@@ -16,7 +16,8 @@ from typing import Callable, Iterable, Iterator
 from .annotations import Analysis, annotate
 from .attribution import extract as extract_quotes
 from .errors import InputError, MissingInput
-from .ingest import Document, missing_inputs, read_inputs
+from .ingest import missing_inputs, read_inputs
+from .model import Document
 from .speakers import SpeakerIndex
 from . import corrections, store
 
@@ -38,16 +39,8 @@ class Summary:
 
 
 def quote_records(doc: Document, a: Analysis) -> list[dict]:
-    """The quotes of one analysed document as plain records (the export contract's keys and more)."""
-    out = []
-    for q in extract_quotes(a):
-        out.append({
-            "doc": doc.id, "start": q.start, "end": q.end, "text": a.text[q.start:q.end], "kind": q.kind,
-            "speaker": q.speaker, "speaker_mention": q.speaker_mention, "cue": q.cue, "role": q.role,
-            "confidence": round(q.confidence, 2), "speaker_type": q.speaker_type, "evidence": q.evidence,
-            "paragraph": q.paragraph, "sentence": q.sentence,
-        })
-    return out
+    """The quotes of one analysed document as rows (`Quote.record`)."""
+    return [q.record(doc.id, a) for q in extract_quotes(a)]
 
 
 def extract_documents(nlp, documents: Iterable[Document], batch_size: int = 8) -> Iterator[tuple[Document, list[dict]]]:

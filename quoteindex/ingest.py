@@ -21,47 +21,20 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from .errors import InputError
+from .model import META_FIELDS, Document
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".csv")
 # A single article beyond this is almost certainly not an article (a dump, a log).
 MAX_DOCUMENT_CHARS = 1_000_000
 MAX_FILE_BYTES = 200_000_000
-META_FIELDS = ("title", "url", "outlet", "published", "author")
 STDIN = "-"
 # Query parameters that tell where a reader came from, not which article it is.
 _TRACKING = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid|ocid|smid|share)$", re.I)
-
-
-@dataclass
-class Document:
-    id: str
-    text: str
-    title: str | None = None
-    url: str | None = None
-    outlet: str | None = None
-    published: str | None = None
-    author: str | None = None
-    source: str | None = None
-    extra: dict = field(default_factory=dict)
-    #: where the id came from: "url", "path" (then `base` is the file's part of it) or "hash"
-    id_from: str = "path"
-    #: the file's root-relative path without extension; a path id is `base` or `base#row`
-    base: str | None = None
-    #: the absolute path of the file it was read from (None for standard input)
-    origin: str | None = None
-
-    @property
-    def content_hash(self) -> str:
-        h = hashlib.sha256(self.text.encode("utf-8"))
-        for name in META_FIELDS:
-            h.update(b"\0" + str(getattr(self, name) or "").encode("utf-8"))
-        return h.hexdigest()
 
 
 def iter_files(inputs: Iterable[Path | str]) -> Iterator[tuple[Path, Path | None] | InputError]:

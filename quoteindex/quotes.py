@@ -10,40 +10,15 @@ cue into a speaker.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .annotations import Analysis, SpanGrid, Word
 from .lexicon import DIRECTIVE_VERBS, FRAGMENT_VERBS, REPORTING_NOUNS, REPORTING_VERBS, verb_forms
 from .marks import MarkedSpan, find_marked_spans, word_count
+from .model import Quote
 from . import kinds
 
 CONTENT_RELS = ("ccomp",)
 _EDGE_DROP = {"PUNCT", "CCONJ"}
-
-
-@dataclass
-class Quote:
-    start: int
-    end: int
-    kind: str  # direct | indirect | mixed
-    paragraph: int
-    sentence: int
-    cue_word: int | None = None  # word index of the cue
-    cue: str | None = None  # the cue as written ("said", "according to")
-    source: int | None = None  # word index of the speaker mention's head, when syntax gives it
-    evidence: str = ""
-    confidence: float = 0.5
-    marked: list[MarkedSpan] = field(default_factory=list)
-    fragment: bool = False
-    title: bool = False  # Title Case in marks: a work's name more often than a quotation
-    # set by attribution
-    speaker: str | None = None
-    speaker_type: str = "unknown"
-    speaker_mention: str | None = None
-    role: str | None = None
-
-    def text(self, analysis: Analysis) -> str:
-        return analysis.text[self.start:self.end]
 
 
 def _in_marks(w: Word, spans: list[MarkedSpan]) -> bool:

@@ -19,7 +19,7 @@ import sqlite_utils
 from . import EXTRACTOR_VERSION
 from . import speakers
 from .errors import StoreError
-from .ingest import Document
+from .model import Document
 from .speakers import SpeakerIndex
 
 QUOTE_COLUMNS = {

@@ -25,7 +25,7 @@ ARTICLE_B = "“The school opens in May,” said headteacher Jane Roe.\n"
 
 def one_quote(doc: Document) -> list[dict]:
     end = doc.text.index("”") + 1
-    return [{"doc": doc.id, "start": 0, "end": end, "text": doc.text[:end], "kind": "direct", "speaker": "Jane Roe",
+    return [{"document_id": doc.id, "start": 0, "end": end, "text": doc.text[:end], "kind": "direct", "speaker": "Jane Roe",
              "speaker_mention": "Jane Roe", "cue": "said", "role": None, "confidence": 0.9,
              "speaker_type": "person", "evidence": "stub", "paragraph": 0, "sentence": 0}]
 
@@ -345,7 +345,7 @@ def test_two_sites_index_pages_keep_their_own_quotes(sites, tmp_path, nlp):
     assert summary.documents == 1 and summary.notes
     from quoteindex import export
 
-    by_doc = {r["doc"]: r["speaker"] for r in export.records(db)}
+    by_doc = {r["document_id"]: r["speaker"] for r in export.records(db)}
     assert by_doc == {"index": "Anna Kovalenko", "siteB/index": "Jane Roe"}
 
 
