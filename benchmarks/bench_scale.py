@@ -251,13 +251,13 @@ def datasette_for(db_path: Path):
     import yaml
     from datasette.app import Datasette
 
-    from quoteindex.serve import METADATA
+    from quoteindex import serve
 
     db = store.connect(db_path)
     store.ensure_schema(db)  # as `quoteindex serve` does: an older database is brought up to date
     db.conn.close()
-    return Datasette([str(db_path)], metadata=yaml.safe_load(METADATA.read_text()),
-                     settings={"allow_csv_stream": True})
+    settings = getattr(serve, "SETTINGS", {"allow_csv_stream": True})  # as `quoteindex serve` has them
+    return Datasette([str(db_path)], metadata=yaml.safe_load(serve.METADATA.read_text()), settings=settings)
 
 
 def pages(db_path: Path) -> list[tuple[str, str]]:

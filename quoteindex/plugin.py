@@ -187,7 +187,11 @@ def article_url(datasette, document_id, quote_id=None) -> str:
 
 
 async def render_page(datasette, request, template: str, db, **context) -> Response:
+    from datasette.utils import path_with_replaced_args
+
+    # path_with_replaced_args: Datasette gives it to its own pages only (the search's previous/next links)
     context.update(database=db.name, qi=page_urls(datasette, db.name), min_confidence=MIN_CONFIDENCE,
+                   path_with_replaced_args=path_with_replaced_args,
                    speaker_url=functools.partial(speaker_url, datasette),
                    article_url=functools.partial(article_url, datasette))
     return Response.html(await datasette.render_template(template, context, request=request))
