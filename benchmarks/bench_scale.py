@@ -32,6 +32,7 @@ import datetime as _dt
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -271,16 +272,17 @@ def pages(db_path: Path) -> list[tuple[str, str]]:
     name = db_path.stem
     word = "the"
     q = f"/{name}/quotes_view"
+    # the HTML pages a user opens (Datasette's JSON leaves out which facets timed out)
     return [
-        ("quotes page with facets", f"{q}.json"),
+        ("quotes page with facets", q),
         (f"search '{word}' ranked (/-/search)", f"/-/search?q={word}"),
-        (f"search '{word}' in quotes_view", f"{q}.json?_search={word}"),
-        ("search 'crisis' in quotes_view", f"{q}.json?_search=crisis"),
+        (f"search '{word}' in quotes_view", f"{q}?_search={word}"),
+        ("search 'crisis' in quotes_view", f"{q}?_search=crisis"),
         (f"top speaker page ({n} quotes)", f"/-/speakers/{top}"),
-        ("top speaker in quotes_view", f"{q}.json?speaker_id={top}"),
-        ("speakers page", f"/{name}/speakers_view.json"),
-        ("canned: most quoted speakers", f"/{name}/most_quoted_speakers.json"),
-        ("facet by speaker on quotes", f"/{name}/quotes.json?_facet=speaker_id"),
+        ("top speaker in quotes_view", f"{q}?speaker_id={top}"),
+        ("speakers page", f"/{name}/speakers_view"),
+        ("canned: most quoted speakers", f"/{name}/most_quoted_speakers"),
+        ("facet by speaker on quotes", f"/{name}/quotes?_facet=speaker_id"),
         ("speaker CSV (/-/speakers/ID.csv)", f"/-/speakers/{top}.csv"),
         ("speaker CSV (quotes_view.csv stream)",
          f"{q}.csv?speaker_id={top}&confidence__gte=0.25&_sort=sort_key&_stream=on&_size=max"),
@@ -301,10 +303,8 @@ async def time_pages(db_path: Path, runs: int) -> list[dict]:
             if k:
                 times.append(elapsed)
             status, size = r.status_code, len(body)
-            if path.split("?")[0].endswith(".json") and r.status_code == 200:
-                data = json.loads(body)
-                if isinstance(data, dict):
-                    timed_out = data.get("facets_timed_out") or []
+            found = re.search(rb"These facets timed out: ([^<]*)<", body)
+            timed_out = [f.strip() for f in found.group(1).decode().split(",")] if found else []
         rows = body.count(b"\n") - 1 if ".csv" in path else None
         out.append({"page": label, "path": path, "status": status, "median_s": statistics.median(times),
                     "facets_timed_out": timed_out, "csv_rows": rows, "bytes": size})

@@ -134,6 +134,33 @@ when old.speaker_id is not new.speaker_id or old.document_id is not new.document
 end""",
 }
 
+#: quotes_view's facets, counted on write in `quote_facets` (facet, value, quotes) for the page with no filter
+FACET_COUNTED = ("speaker", "kind", "cue", "outlet", "published")
+
+
+def _facet_triggers() -> dict[str, str]:
+    def gain(col: str, row: str) -> str:
+        return (f"insert into quote_facets (facet, value, quotes) select '{col}', {row}.{col}, 1"
+                f" where {row}.{col} is not null on conflict (facet, value) do update set quotes = quotes + 1;")
+
+    def lose(col: str, row: str) -> str:
+        return f"update quote_facets set quotes = quotes - 1 where facet = '{col}' and value = {row}.{col};"
+
+    out = {
+        "quotes_facets_ai": "create trigger quotes_facets_ai after insert on quotes begin\n"
+                            + "\n".join(gain(c, "new") for c in FACET_COUNTED) + "\nend",
+        "quotes_facets_ad": "create trigger quotes_facets_ad after delete on quotes begin\n"
+                            + "\n".join(lose(c, "old") for c in FACET_COUNTED) + "\nend",
+    }
+    for col in FACET_COUNTED:
+        out[f"quotes_facets_au_{col}"] = (f"create trigger quotes_facets_au_{col} after update of {col} on quotes"
+                                          f" when old.{col} is not new.{col} begin\n{lose(col, 'old')}\n"
+                                          f"{gain(col, 'new')}\nend")
+    return out
+
+
+FACET_TRIGGERS = _facet_triggers()
+
 # The search index follows changes of the searched columns only (sqlite-utils' trigger re-indexes
 # a quote on any update, such as a new speaker_id or sort key).
 FTS_UPDATE_TRIGGER = """
@@ -309,6 +336,16 @@ def _scale(db: sqlite_utils.Database) -> None:
         db.execute("update speakers set quotes = (select count(*) from quotes where speaker_id = speakers.id),"
                    " articles = (select count(distinct document_id) from quotes where speaker_id = speakers.id)")
     for name, sql in COUNT_TRIGGERS.items():
+        if name not in trigger_sql:
+            db.execute(sql)
+    if "quote_facets" not in db.table_names():
+        db.execute("create table quote_facets (facet text not null, value text not null, quotes integer not null,"
+                   " primary key (facet, value))")
+        db.execute("create index idx_quote_facets_facet_quotes on quote_facets (facet, quotes)")
+        for col in FACET_COUNTED:
+            db.execute(f"insert into quote_facets (facet, value, quotes) select '{col}', {col}, count(*) from quotes"
+                       f" where {col} is not null group by {col}")
+    for name, sql in FACET_TRIGGERS.items():
         if name not in trigger_sql:
             db.execute(sql)
 

@@ -39,6 +39,13 @@ def mismatches(db) -> list:
                       " or quotes.published is not documents.published or quotes.sort_key is not"
                       " (coalesce(documents.published, '') || ' ' || quotes.document_id || printf(' %09d', quotes.start))"
                       ).fetchall()
+    bad += db.execute("select 'quote_facets', facet, value from quote_facets where quotes != (select count(*)"
+                      " from quotes where (facet = 'speaker' and speaker = value) or (facet = 'kind' and kind = value)"
+                      " or (facet = 'cue' and cue = value) or (facet = 'outlet' and outlet = value)"
+                      " or (facet = 'published' and published = value))").fetchall()
+    for col in store.FACET_COUNTED:
+        bad += db.execute(f"select 'quote_facets missing', '{col}', {col} from quotes where {col} is not null and"
+                          f" not exists (select 1 from quote_facets where facet = '{col}' and value = {col})").fetchall()
     return bad
 
 
@@ -112,8 +119,9 @@ def test_a_database_from_before_the_counts_is_brought_up_to_date(tmp_path):
                                         " and tbl_name in ('quotes', 'speakers')")]
     for name in names:
         conn.execute(f"drop index {name}")
-    for name in store.COUNT_TRIGGERS:
+    for name in list(store.COUNT_TRIGGERS) + list(store.FACET_TRIGGERS):
         conn.execute(f"drop trigger {name}")
+    conn.execute("drop table quote_facets")
     conn.execute("drop trigger quotes_au")
     cols = ", ".join(f'"{c}"' for c in store.FTS_COLUMNS)
     conn.execute(f"create trigger quotes_au after update on quotes begin insert into quotes_fts (quotes_fts, rowid,"
