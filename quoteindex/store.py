@@ -304,12 +304,13 @@ def _scale(db: sqlite_utils.Database) -> None:
         for col in COPIED_COLUMNS:
             if col not in quotes_cols:
                 db["quotes"].add_column(col, str)
+    recount = set()  # tables whose counts were just added: filled in below, in this same transaction
     for table in ("documents", "speakers"):
         cols = db[table].columns_dict
         for col in ("quotes", "articles") if table == "speakers" else ("quotes",):
             if col not in cols:
                 db.execute(f"alter table {table} add column {col} integer not null default 0")
-                db.execute(f"update {table} set {col} = -1")  # filled in below
+                recount.add(table)
     trigger_sql = {name: sql for name, sql in db.execute("select name, sql from sqlite_master where type = 'trigger'")}
     if "update of" not in (trigger_sql.get("quotes_au") or "update of").lower():
         db.execute("drop trigger quotes_au")
@@ -330,9 +331,9 @@ def _scale(db: sqlite_utils.Database) -> None:
         db.execute("drop index if exists idx_quotes_speaker_id")
     if not any(ix.columns == ["quotes"] for ix in db["speakers"].indexes):
         db["speakers"].create_index(["quotes"])
-    if db.execute("select 1 from documents where quotes < 0 limit 1").fetchone():
+    if "documents" in recount:
         db.execute("update documents set quotes = (select count(*) from quotes where document_id = documents.id)")
-    if db.execute("select 1 from speakers where quotes < 0 limit 1").fetchone():
+    if "speakers" in recount:
         db.execute("update speakers set quotes = (select count(*) from quotes where speaker_id = speakers.id),"
                    " articles = (select count(distinct document_id) from quotes where speaker_id = speakers.id)")
     for name, sql in COUNT_TRIGGERS.items():
