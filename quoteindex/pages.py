@@ -21,8 +21,8 @@ from .export import MIN_CONFIDENCE
 HIT_START, HIT_END = "\ue000", "\ue001"
 SEARCH_PAGE_SIZE = 50
 #: A query matching more quotes than this ranks the most recently stored this many of them: bm25 reads
-#: every match it ranks (2 s for "the", in 85% of a million quotes), and ranks a word that common by
-#: little more than quote length. The count is always of every match.
+#: every match it ranks (2.5 s for "the", in half of a million quotes), and ranks a word that common by
+#: little more than quote length. The count is always of every match; the pages go as far as the window.
 RANK_WINDOW = 50_000
 SPEAKER_PAGE_QUOTES = 2000
 KINDS = ("direct", "indirect", "mixed")
@@ -245,7 +245,7 @@ def search(conn: sqlite3.Connection, args: dict) -> dict:
         row["parts"] = snippet_parts(row.pop("snippet") or "")
     return {
         "q": q, "results": found, "total": total, "page": page, "error": error,
-        "pages": max(1, -(-total // SEARCH_PAGE_SIZE)),
+        "pages": max(1, -(-(min(total, RANK_WINDOW) if q else total) // SEARCH_PAGE_SIZE)),
         "filters": {k: args.get(k) or "" for k in ("speaker", "kind", "outlet", "since", "until")},
         "kinds": KINDS,
         "outlets": [r[0] for r in conn.execute("select distinct outlet from documents where outlet is not null"
