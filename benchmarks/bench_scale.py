@@ -18,9 +18,10 @@ a made-up surname, the rest organisations and groups) whose numbers of quotes fo
 word), direct, indirect or mixed, with cues, roles and mentions as written (full name, surname,
 pronoun). Article texts are the quotes with attribution and filler sentences between them.
 
-`time` serves the database with Datasette in-process (our plugin and metadata, as `quoteindex
-serve` does) and prints the median of `--runs` warm requests for each page, with the facets that
-timed out.
+`time` serves the database with Datasette in-process (our plugin, metadata and settings, as
+`quoteindex serve` has them) and prints the median of `--runs` warm requests for each page (the HTML
+page a user opens, or the CSV download), with the facets the page says timed out. The numbers at a
+million quotes are in the README (Scale).
 """
 
 from __future__ import annotations
