@@ -16,13 +16,15 @@ from pathlib import Path, PurePath
 from urllib.parse import quote as urlquote, unquote, urlencode
 
 from datasette import NotFound, Response, hookimpl
+from datasette.facets import ColumnFacet
 from datasette.filters import FilterArguments
+from datasette.utils import path_with_added_args, path_with_removed_args
 from markupsafe import Markup, escape
 
 from . import export, pages, speakers
 from .export import MIN_CONFIDENCE
 from .serve import METADATA
-from .store import CSV_COLUMNS
+from .store import CSV_COLUMNS, FACET_COUNTED
 
 
 @functools.lru_cache(maxsize=1)
@@ -80,6 +82,41 @@ def filters_from_request(request, database, table, datasette):
     return FilterArguments(
         [" or ".join(clauses)], params,
         ["speaker is " + " or ".join(f"{n!r} (any form of the name)" for n in names)])
+
+
+class CountedFacet(ColumnFacet):
+    """quotes_view's facets (`{counted: COLUMN}` in metadata): read from `quote_facets`, the counts kept on
+    write, when the page has no filter or search; otherwise counted like Datasette's column facets."""
+
+    type = "counted"
+
+    async def facet_results(self):
+        configs = self.get_configs()
+        columns = [c["config"].get("column") or c["config"]["simple"] for c in configs]
+        db = self.ds.databases[self.database]
+        if (self.table != "quotes_view" or self.params or not re.search(r"\sfrom quotes_view\s*$", self.sql)
+                or not set(columns) <= set(FACET_COUNTED) or not await db.table_exists("quote_facets")):
+            return await super().facet_results()
+        size = self.get_facet_size()
+        results = []
+        for column, item in zip(columns, configs):
+            found = await db.execute("select value, quotes from quote_facets where facet = ? and quotes > 0"
+                                     " order by quotes desc, value limit ?", [column, size + 1])
+            results.append({
+                "name": column, "type": self.type, "hideable": item["source"] != "metadata",
+                "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet": column})),
+                "results": [{"value": value, "label": value, "count": n, "selected": False,
+                             "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(
+                                 path_with_added_args(self.request, {column: value})))}
+                            for value, n in found.rows[:size]],
+                "truncated": len(found.rows) > size,
+            })
+        return results, []
+
+
+@hookimpl
+def register_facet_classes():
+    return [CountedFacet]
 
 
 def csv_link(datasette, database: str, speaker_id) -> str:
@@ -187,7 +224,11 @@ def article_url(datasette, document_id, quote_id=None) -> str:
 
 
 async def render_page(datasette, request, template: str, db, **context) -> Response:
+    from datasette.utils import path_with_replaced_args
+
+    # path_with_replaced_args: Datasette gives it to its own pages only (the search's previous/next links)
     context.update(database=db.name, qi=page_urls(datasette, db.name), min_confidence=MIN_CONFIDENCE,
+                   path_with_replaced_args=path_with_replaced_args,
                    speaker_url=functools.partial(speaker_url, datasette),
                    article_url=functools.partial(article_url, datasette))
     return Response.html(await datasette.render_template(template, context, request=request))

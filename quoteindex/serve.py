@@ -9,6 +9,9 @@ from .errors import StoreError
 from .resources import metadata_file
 
 METADATA = metadata_file()
+#: Datasette settings of `quoteindex serve`: CSV of any length; no facet suggestions (each suggestion is
+#: one more query over every row of the page's table: seconds at a million quotes, for no facet shown).
+SETTINGS = {"allow_csv_stream": True, "suggest_facets": False}
 
 
 def datasette_args(db_path: Path | str, host: str = "127.0.0.1", port: int = 8001, *, open_browser: bool = False,
@@ -17,7 +20,9 @@ def datasette_args(db_path: Path | str, host: str = "127.0.0.1", port: int = 800
     db_path = Path(db_path)
     if not db_path.is_file():
         raise StoreError(f"{db_path} does not exist; create it with `quoteindex extract {db_path} INPUT`")
-    args = ["serve", str(db_path), "--host", host, "--port", str(port), "--setting", "allow_csv_stream", "on"]
+    args = ["serve", str(db_path), "--host", host, "--port", str(port)]
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, "on" if value is True else "off" if value is False else str(value)]
     if METADATA.is_file() and "--metadata" not in extra and "-m" not in extra:
         args += ["--metadata", str(METADATA)]
     if open_browser:

@@ -215,12 +215,21 @@ def rekey(db: sqlite_utils.Database, sid: int) -> None:
                             [(k, sid, r) for k, r in found.items()])
 
 
+def name_of(db: sqlite_utils.Database, sid: int) -> str | None:
+    row = db.execute("select name from speakers where id = ?", [sid]).fetchone()
+    return row[0] if row else None
+
+
 def refresh_names(db: sqlite_utils.Database, sids: Iterable[int]) -> None:
-    """Keep the searchable speaker names of these speakers' quotes in step with their names and aliases."""
+    """Keep these speakers' quotes in step with their names: the searchable names (canonical and
+    aliases) and the speaker's name the quotes page shows and facets by (`quotes.speaker`)."""
     for sid in set(sids):
         names = display_names(db, sid)
+        # two statements: a new name alone does not re-index the quotes for search
         db.execute("update quotes set speaker_names = ? where speaker_id = ? and speaker_names is not ?",
                    [names, sid, names])
+        name = name_of(db, sid)
+        db.execute("update quotes set speaker = ? where speaker_id = ? and speaker is not ?", [name, sid, name])
 
 
 def new_speaker(db: sqlite_utils.Database, name: str, type_: str, locked: bool = False) -> int:

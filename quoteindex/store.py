@@ -26,20 +26,34 @@ QUOTE_COLUMNS = {
     "id": str, "document_id": str, "start": int, "end": int, "text": str, "kind": str, "cue": str,
     "speaker_id": int, "speaker_mention": str, "role": str, "confidence": float, "evidence": str,
     "paragraph": int, "sentence": int, "speaker_names": str,
+    # copies kept in step on write, so that the quotes page filters, sorts and facets one table:
+    # the speaker's name (see speakers.refresh_names), the document's outlet and date, and the sort key
+    "speaker": str, "outlet": str, "published": str, "sort_key": str,
 }
+#: quotes' copies of other tables' values (added to older databases by ensure_schema)
+COPIED_COLUMNS = ("speaker", "outlet", "published", "sort_key")
 FTS_COLUMNS = ["text", "speaker_mention", "role", "speaker_names"]
 #: The columns of an exported CSV, the same in `quoteindex export` and Datasette's speaker CSV.
 CSV_COLUMNS = ("quote", "speaker", "speaker_mention", "role", "cue", "kind", "confidence", "title", "outlet",
                "published", "url", "author")
 SPEAKER_TYPES = ("person", "organization", "group", "document", "unknown")
-FACET_COLUMNS = ("speaker_id", "kind", "cue")
+#: Indexes on quotes, each matching a page's filter, order or facet (see README, Scale).
+QUOTE_INDEXES = [
+    ("document_id",), ("kind",), ("cue",), ("outlet",), ("published",), ("speaker",), ("sort_key",),
+    ("speaker_id", "sort_key"),  # a speaker's quotes by date, their first and last quoted
+    ("speaker_id", "speaker_mention"),  # how many quotes name a speaker each way
+    ("speaker_id", "role"),  # a speaker's roles
+]
 
+# Every column but the document's title, url and author comes from `quotes` alone, so a facet,
+# filter, count or sort on the view reads one table and its indexes; the three document columns
+# are subqueries, computed only for the rows shown.
 VIEW_SQL = """
 select
   quotes.rowid as quote_rowid,
   quotes.id as id,
   quotes.text as quote,
-  speakers.name as speaker,
+  quotes.speaker as speaker,
   quotes.speaker_id as speaker_id,
   quotes.speaker_names as speaker_names,
   quotes.speaker_mention as speaker_mention,
@@ -47,53 +61,114 @@ select
   quotes.cue as cue,
   quotes.kind as kind,
   quotes.confidence as confidence,
-  documents.title as title,
-  documents.outlet as outlet,
-  documents.published as published,
-  documents.url as url,
-  documents.author as author,
+  (select title from documents where documents.id = quotes.document_id) as title,
+  quotes.outlet as outlet,
+  quotes.published as published,
+  (select url from documents where documents.id = quotes.document_id) as url,
+  (select author from documents where documents.id = quotes.document_id) as author,
   quotes.document_id as document_id,
   quotes.start as start,
   quotes."end" as "end",
-  coalesce(documents.published, '') || ' ' || quotes.document_id || printf(' %09d', quotes.start) as sort_key
+  quotes.sort_key as sort_key
 from quotes
-left join speakers on speakers.id = quotes.speaker_id
-join documents on documents.id = quotes.document_id
 """
 
+# Counts come from speakers.quotes / speakers.articles (kept by triggers); dates, aliases and roles
+# from quotes' indexes on (speaker_id, ...), so only the speakers on the page cost anything.
 SPEAKERS_VIEW_SQL = """
 select
   speakers.id as id,
   speakers.name as name,
   speakers.type as type,
-  (select count(*) from quotes where quotes.speaker_id = speakers.id) as quotes,
-  (select min(documents.published) from quotes join documents on documents.id = quotes.document_id
-   where quotes.speaker_id = speakers.id) as first_quoted,
-  (select max(documents.published) from quotes join documents on documents.id = quotes.document_id
-   where quotes.speaker_id = speakers.id) as last_quoted,
+  speakers.quotes as quotes,
+  (select published from quotes where quotes.speaker_id = speakers.id and published > ''
+   order by sort_key limit 1) as first_quoted,
+  (select published from quotes where quotes.speaker_id = speakers.id and published > ''
+   order by sort_key desc limit 1) as last_quoted,
   (select group_concat(alias || ' (' || (select count(*) from quotes
      where quotes.speaker_id = speaker_aliases.speaker_id and quotes.speaker_mention = speaker_aliases.alias) || ')', '; ')
    from speaker_aliases where speaker_aliases.speaker_id = speakers.id) as aliases,
   (select group_concat(role, '; ') from (select distinct role from quotes
    where quotes.speaker_id = speakers.id and role is not null)) as roles
 from speakers
-where exists (select 1 from quotes where quotes.speaker_id = speakers.id)
+where speakers.quotes > 0
 """
 
 SPEAKER_ROLES_SQL = """
 select
   quotes.speaker_id as speaker_id,
-  speakers.name as speaker,
+  quotes.speaker as speaker,
   quotes.role as role,
   quotes.document_id as document_id,
-  documents.published as published,
+  quotes.published as published,
   count(*) as quotes
 from quotes
-join speakers on speakers.id = quotes.speaker_id
-join documents on documents.id = quotes.document_id
-where quotes.role is not null
+where quotes.role is not null and quotes.speaker_id is not null
 group by quotes.speaker_id, quotes.role, quotes.document_id
 """
+
+# Counts kept on write: documents.quotes, speakers.quotes and speakers.articles (documents quoting them)
+# follow every insert, delete and change of speaker or document of a quote, whichever code makes it.
+_ARTICLE_GAINED = ("(not exists (select 1 from quotes where document_id = new.document_id"
+                   " and speaker_id = new.speaker_id and rowid != new.rowid))")
+_ARTICLE_LOST = ("(not exists (select 1 from quotes where document_id = old.document_id"
+                 " and speaker_id = old.speaker_id))")
+COUNT_TRIGGERS = {
+    "quotes_count_ai": f"""
+create trigger quotes_count_ai after insert on quotes begin
+  update documents set quotes = quotes + 1 where id = new.document_id;
+  update speakers set quotes = quotes + 1, articles = articles + {_ARTICLE_GAINED} where id = new.speaker_id;
+end""",
+    "quotes_count_ad": f"""
+create trigger quotes_count_ad after delete on quotes begin
+  update documents set quotes = quotes - 1 where id = old.document_id;
+  update speakers set quotes = quotes - 1, articles = articles - {_ARTICLE_LOST} where id = old.speaker_id;
+end""",
+    "quotes_count_au": f"""
+create trigger quotes_count_au after update of speaker_id, document_id on quotes
+when old.speaker_id is not new.speaker_id or old.document_id is not new.document_id begin
+  update documents set quotes = quotes - 1 where id = old.document_id;
+  update documents set quotes = quotes + 1 where id = new.document_id;
+  update speakers set quotes = quotes - 1, articles = articles - {_ARTICLE_LOST} where id = old.speaker_id;
+  update speakers set quotes = quotes + 1, articles = articles + {_ARTICLE_GAINED} where id = new.speaker_id;
+end""",
+}
+
+#: quotes_view's facets, counted on write in `quote_facets` (facet, value, quotes) for the page with no filter
+FACET_COUNTED = ("speaker", "kind", "cue", "outlet", "published")
+
+
+def _facet_triggers() -> dict[str, str]:
+    def gain(col: str, row: str) -> str:
+        return (f"insert into quote_facets (facet, value, quotes) select '{col}', {row}.{col}, 1"
+                f" where {row}.{col} is not null on conflict (facet, value) do update set quotes = quotes + 1;")
+
+    def lose(col: str, row: str) -> str:
+        return f"update quote_facets set quotes = quotes - 1 where facet = '{col}' and value = {row}.{col};"
+
+    out = {
+        "quotes_facets_ai": "create trigger quotes_facets_ai after insert on quotes begin\n"
+                            + "\n".join(gain(c, "new") for c in FACET_COUNTED) + "\nend",
+        "quotes_facets_ad": "create trigger quotes_facets_ad after delete on quotes begin\n"
+                            + "\n".join(lose(c, "old") for c in FACET_COUNTED) + "\nend",
+    }
+    for col in FACET_COUNTED:
+        out[f"quotes_facets_au_{col}"] = (f"create trigger quotes_facets_au_{col} after update of {col} on quotes"
+                                          f" when old.{col} is not new.{col} begin\n{lose(col, 'old')}\n"
+                                          f"{gain(col, 'new')}\nend")
+    return out
+
+
+FACET_TRIGGERS = _facet_triggers()
+
+# The search index follows changes of the searched columns only (sqlite-utils' trigger re-indexes
+# a quote on any update, such as a new speaker_id or sort key).
+FTS_UPDATE_TRIGGER = """
+create trigger quotes_au after update of {cols} on quotes begin
+  insert into quotes_fts (quotes_fts, rowid, {cols}) values ('delete', old.rowid, {old});
+  insert into quotes_fts (rowid, {cols}) values (new.rowid, {new});
+end""".format(cols=", ".join(FTS_COLUMNS), old=", ".join(f"old.{c}" for c in FTS_COLUMNS),
+              new=", ".join(f"new.{c}" for c in FTS_COLUMNS))
 
 #: `documents.id_version` of documents stored with ids from URL / relative path / hash (see `ingest`);
 #: NULL marks a document stored by an earlier quoteindex under its file name alone.
@@ -160,7 +235,8 @@ def _create(db: sqlite_utils.Database) -> None:
         db["documents"].create({
             "id": str, "title": str, "url": str, "outlet": str, "published": str, "author": str, "text": str,
             "content_hash": str, "source": str, "extractor_version": str, "extracted_at": str, "id_version": int,
-        }, pk="id")
+            "quotes": int,
+        }, pk="id", not_null={"quotes"}, defaults={"quotes": 0})
         db["documents"].create_index(["outlet"])
         db["documents"].create_index(["published"])
     elif "id_version" not in db["documents"].columns_dict:
@@ -172,7 +248,9 @@ def _create(db: sqlite_utils.Database) -> None:
         db["sources"].create({"file": str, "base": str}, pk="file")
         db["sources"].create_index(["base"])  # a copy of a file elsewhere shares its id
     if "speakers" not in tables:
-        db["speakers"].create({"id": int, "name": str, "type": str, "key": str, "locked": int}, pk="id")
+        db["speakers"].create({"id": int, "name": str, "type": str, "key": str, "locked": int, "quotes": int,
+                               "articles": int}, pk="id", not_null={"quotes", "articles"},
+                              defaults={"quotes": 0, "articles": 0})
         db["speakers"].create_index(["key"], unique=True)
         db["speakers"].create_index(["name"])
     elif "locked" not in db["speakers"].columns_dict:
@@ -202,8 +280,6 @@ def _create(db: sqlite_utils.Database) -> None:
     if "quotes" not in tables:
         db["quotes"].create(QUOTE_COLUMNS, pk="id", foreign_keys=[
             ("document_id", "documents", "id"), ("speaker_id", "speakers", "id")])
-        for col in ("document_id",) + FACET_COLUMNS:
-            db["quotes"].create_index([col])
         db["quotes"].enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
     elif "speaker_names" not in db["quotes"].columns_dict:
         # databases made before speaker names were searchable: add them and rebuild the index
@@ -212,11 +288,72 @@ def _create(db: sqlite_utils.Database) -> None:
             "select distinct speaker_id from quotes where speaker_id is not null").fetchall()])
         db["quotes"].disable_fts()
         db["quotes"].enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
+    _scale(db)
     views = set(db.view_names())
     for name, sql in VIEWS.items():
         current = db.execute("select sql from sqlite_master where type = 'view' and name = ?", [name]).fetchone()
         if name not in views or current is None or sql.strip() not in current[0]:
             db.create_view(name, sql, replace=True)
+
+
+def _scale(db: sqlite_utils.Database) -> None:
+    """What keeps the pages fast at a million quotes: quotes' copied columns, the counts and their
+    triggers, the indexes and the search trigger; added to (and filled in for) an older database."""
+    quotes_cols = db["quotes"].columns_dict
+    if "sort_key" not in quotes_cols:
+        for col in COPIED_COLUMNS:
+            if col not in quotes_cols:
+                db["quotes"].add_column(col, str)
+    recount = set()  # tables whose counts were just added: filled in below, in this same transaction
+    for table in ("documents", "speakers"):
+        cols = db[table].columns_dict
+        for col in ("quotes", "articles") if table == "speakers" else ("quotes",):
+            if col not in cols:
+                db.execute(f"alter table {table} add column {col} integer not null default 0")
+                recount.add(table)
+    trigger_sql = {name: sql for name, sql in db.execute("select name, sql from sqlite_master where type = 'trigger'")}
+    if "update of" not in (trigger_sql.get("quotes_au") or "update of").lower():
+        db.execute("drop trigger quotes_au")
+        db.execute(FTS_UPDATE_TRIGGER)
+    # fill in what an older database lacks (each in one statement, so in seconds at a million quotes)
+    if db.execute("select 1 from quotes where sort_key is null limit 1").fetchone():
+        db.execute("update quotes set outlet = documents.outlet, published = documents.published,"
+                   " sort_key = coalesce(documents.published, '') || ' ' || quotes.document_id"
+                   " || printf(' %09d', quotes.start)"  # as sort_key() below
+                   " from documents where documents.id = quotes.document_id and quotes.sort_key is null")
+        db.execute("update quotes set speaker = (select name from speakers where speakers.id = quotes.speaker_id)"
+                   " where speaker_id is not null and speaker is null")
+    have = {tuple(ix.columns) for ix in db["quotes"].indexes}
+    for cols in QUOTE_INDEXES:
+        if cols not in have:
+            db["quotes"].create_index(list(cols), find_unique_name=True)
+    if ("speaker_id",) in have:  # the index on (speaker_id, sort_key) does its work
+        db.execute("drop index if exists idx_quotes_speaker_id")
+    if not any(ix.columns == ["quotes"] for ix in db["speakers"].indexes):
+        db["speakers"].create_index(["quotes"])
+    if "documents" in recount:
+        db.execute("update documents set quotes = (select count(*) from quotes where document_id = documents.id)")
+    if "speakers" in recount:
+        db.execute("update speakers set quotes = (select count(*) from quotes where speaker_id = speakers.id),"
+                   " articles = (select count(distinct document_id) from quotes where speaker_id = speakers.id)")
+    for name, sql in COUNT_TRIGGERS.items():
+        if name not in trigger_sql:
+            db.execute(sql)
+    if "quote_facets" not in db.table_names():
+        db.execute("create table quote_facets (facet text not null, value text not null, quotes integer not null,"
+                   " primary key (facet, value))")
+        db.execute("create index idx_quote_facets_facet_quotes on quote_facets (facet, quotes)")
+        for col in FACET_COUNTED:
+            db.execute(f"insert into quote_facets (facet, value, quotes) select '{col}', {col}, count(*) from quotes"
+                       f" where {col} is not null group by {col}")
+    for name, sql in FACET_TRIGGERS.items():
+        if name not in trigger_sql:
+            db.execute(sql)
+
+
+def sort_key(published: str | None, document_id: str, start: int) -> str:
+    """quotes.sort_key: publication date, document, position (the quotes page's order)."""
+    return f"{published or ''} {document_id} {start:09d}"
 
 
 def stored_hash(db: sqlite_utils.Database, doc_id: str) -> tuple[str, str] | None:
@@ -348,15 +485,17 @@ def recognise(db: sqlite_utils.Database, doc: Document) -> str | None:
 def rekey(db: sqlite_utils.Database, old: str, new: str, *, source: str | None = None) -> None:
     """Move a stored document, its quotes (their ids follow the document's), merges and corrections to id `new`."""
     cols = list(db["documents"].columns_dict)
-    picked = ", ".join("?" if c == "id" else f'"{c}"' for c in cols)
+    # the new row starts with no quotes: moving them counts them (see COUNT_TRIGGERS)
+    picked = ", ".join("?" if c == "id" else "0" if c == "quotes" else f'"{c}"' for c in cols)
     try:
         with db.atomic():
             db.execute(f"insert into documents ({', '.join(f'[{c}]' for c in cols)}) select {picked} from documents"
                        " where id = ?", [new, old])
-            for qid, start, end in db.execute("select id, start, \"end\" from quotes where document_id = ?",
-                                              [old]).fetchall():
+            for qid, start, end, published in db.execute(
+                    "select id, start, \"end\", published from quotes where document_id = ?", [old]).fetchall():
                 nid = quote_id(new, start, end)
-                db.execute("update quotes set id = ?, document_id = ? where id = ?", [nid, new, qid])
+                db.execute("update quotes set id = ?, document_id = ?, sort_key = ? where id = ?",
+                           [nid, new, sort_key(published, new, start), qid])
                 db.execute("update speaker_overrides set quote_id = ? where quote_id = ?", [nid, qid])
             db.execute("update speaker_merges set document_id = ? where document_id = ?", [new, old])
             db.execute("delete from documents where id = ?", [old])
@@ -392,11 +531,12 @@ def save_document(db: sqlite_utils.Database, doc: Document, quotes: Iterable[dic
                     "speaker_id": speaker_id, "speaker_mention": q.get("speaker_mention"), "role": q.get("role"),
                     "confidence": q.get("confidence"), "evidence": q.get("evidence"),
                     "paragraph": q.get("paragraph"), "sentence": q.get("sentence"),
-                    "speaker_names": None,
+                    "speaker_names": None, "speaker": None, "outlet": doc.outlet, "published": doc.published,
+                    "sort_key": sort_key(doc.published, doc.id, q["start"]),
                 })
                 if speaker_id and speaker_id not in names:
-                    names[speaker_id] = speakers.display_names(db, speaker_id)
-                rows[-1]["speaker_names"] = names.get(speaker_id)
+                    names[speaker_id] = (speakers.display_names(db, speaker_id), speakers.name_of(db, speaker_id))
+                rows[-1]["speaker_names"], rows[-1]["speaker"] = names.get(speaker_id, (None, None))
             if rows:
                 db["quotes"].insert_all(rows, pk="id", replace=True, batch_size=max(1, 999 // len(QUOTE_COLUMNS)))
             # a speaker who gained a name form in this document: their older quotes are found by it too
@@ -411,7 +551,7 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
     return {
         "documents": db["documents"].count,
         "quotes": db["quotes"].count,
-        "speakers": db.execute("select count(distinct speaker_id) from quotes where speaker_id is not null").fetchone()[0],
+        "speakers": db.execute("select count(*) from speakers where quotes > 0").fetchone()[0],
     }
 
 
@@ -432,10 +572,10 @@ def quote_rows(db: sqlite_utils.Database, speaker_id: int | Iterable[int] | None
         where.append(f"quotes.speaker_id in ({', '.join('?' * len(ids))})")
         params += ids
     if since:
-        where.append("documents.published >= ?")
+        where.append("quotes.published >= ?")
         params.append(since)
     if until:
-        where.append("documents.published < ?")
+        where.append("quotes.published < ?")
         params.append(until + "\uffff")  # "2025-06-30" keeps "2025-06-30T18:00"
     kinds = list(kinds)
     if kinds:
@@ -458,9 +598,8 @@ def speaker_record(db: sqlite_utils.Database, name: str) -> dict:
     """One speaker in full: name, type, quote count, first/last quoted, aliases with counts, roles, merges."""
     sid = find_speaker(db, name)
     row = db.execute("select id, name, type from speakers where id = ?", [sid]).fetchone()
-    quotes = db.execute(
-        "select count(*), min(documents.published), max(documents.published) from quotes"
-        " join documents on documents.id = quotes.document_id where speaker_id = ?", [sid]).fetchone()
+    quotes = db.execute("select quotes, first_quoted, last_quoted from speakers_view where id = ?", [sid]).fetchone() \
+        or (0, None, None)
     mentions: dict[str, int] = {}
     for mention, n in db.execute("select speaker_mention, count(*) from quotes where speaker_id = ?"
                                  " group by speaker_mention", [sid]):

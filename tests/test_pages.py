@@ -198,3 +198,38 @@ def test_the_plain_table_link_and_any_left_out_column_answer(ds, db_path):
     assert plain, "a link to the plain table"
     get(ds, plain.group(1).replace("&amp;", "&"))
     get(ds, f"/{db_path.stem}/quotes_view?_nocol=id&_nocol=speaker_id&_nocol=document_id")
+
+
+def test_search_pages_through_many_results(tmp_path):
+    from speaker_db import make_db, quote
+
+    path = tmp_path / "many.db"
+    make_db(path, [(f"d{i}", f"2025-01-{i + 1:02d}", [quote("Anna Kovalenko", text=f"Peace talk number {i}"),
+                                                      quote("Anna Kovalenko", text=f"Peace peace {i}")])
+                   for i in range(30)]).conn.close()
+    many = Datasette([str(path)], metadata=yaml.safe_load(METADATA.read_text()))
+    first = get(many, "/-/search?q=peace").text
+    assert "60 quotes, best match first" in first and "page=2" in first
+    second = get(many, "/-/search?q=peace&page=2").text
+    assert "page=1" in second
+    # the best matches (peace twice in a short quote) come first, the rest on the next page
+    twice = "<mark>Peace</mark> <mark>peace</mark>"
+    assert first.count(twice) == 30 and twice not in second and "talk number" in second
+
+
+def test_a_very_common_word_ranks_the_newest_matches_and_counts_them_all(tmp_path, monkeypatch):
+    import sqlite3
+
+    from quoteindex import pages
+    from speaker_db import make_db, quote
+
+    path = tmp_path / "common.db"
+    make_db(path, [(f"d{i}", f"2025-01-{i + 1:02d}", [quote("Anna Kovalenko", text=f"Peace {'peace ' * (i % 3)}{i}")])
+                   for i in range(30)]).conn.close()
+    monkeypatch.setattr(pages, "RANK_WINDOW", 10)
+    found = pages.search(sqlite3.connect(path), {"q": "peace"})
+    assert found["total"] == 30 and found["pages"] == 1
+    ranked = ["".join(p["text"] for p in r["parts"]) for r in found["results"]]
+    numbers = [int(t.split()[-1]) for t in ranked]
+    assert sorted(numbers) == list(range(20, 30))  # the ten stored last
+    assert [t.count("eace") for t in ranked] == sorted((t.count("eace") for t in ranked), reverse=True)
