@@ -29,7 +29,7 @@ def test_surname_mention_resolves_to_full_name(seeds_db):
 
 def test_offsets_are_into_the_original_text(seeds_db, seeds_dir):
     for r in quotes_of(seeds_db):
-        text = (seeds_dir / f"{r['doc']}.txt").read_text()
+        text = (seeds_dir / f"{r['document_id']}.txt").read_text()
         assert text[r["start"]:r["end"]] == r["text"]
 
 
