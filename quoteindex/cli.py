@@ -42,7 +42,8 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def _extract(inputs: list[Path], db: Path, models: Optional[str], batch_size: int, quiet: bool = False):
+def _extract(inputs: list[Path], db: Path, models: Optional[str], batch_size: int, quiet: bool = False,
+             workers: Optional[int] = None, scheduler: Optional[str] = None):
     from . import extract as extract_mod
     from .ingest import iter_files
 
@@ -67,7 +68,11 @@ def _extract(inputs: list[Path], db: Path, models: Optional[str], batch_size: in
             progress.update(task, description=f"{doc.id[:40]}", advance=1)
 
         progress.update(task, description=f"reading {len(files)} files")
-        summary = extract_mod.run(inputs, db, models=models, batch_size=batch_size, on_event=on_event)
+        if workers is None:
+            from .workers import default_workers
+            workers = default_workers()
+        summary = extract_mod.run(inputs, db, models=models, batch_size=batch_size, workers=workers,
+                                  scheduler=scheduler, on_event=on_event)
     err.print(summary_line(summary, db), highlight=False, soft_wrap=True)
     return summary
 
@@ -94,10 +99,15 @@ def extract(
     models: Optional[str] = typer.Option(None, "--models", help=MODELS_HELP),
     batch_size: int = typer.Option(8, help="Documents per Stanza call."),
     strict: bool = typer.Option(False, help="Exit 1 if any input was skipped."),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", min=1,
+        help="Processes running Stanza, one torch thread each (default: QUOTEINDEX_WORKERS, else the number of cores)."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="Run Stanza on a Dask cluster instead: the scheduler's address, tcp://HOST:8786."),
 ) -> None:
     """Extract quotations and speakers from articles into a database."""
     with reported():
-        summary = _extract(inputs, db, models, batch_size)
+        summary = _extract(inputs, db, models, batch_size, workers=workers, scheduler=scheduler)
     if strict and summary.errors:
         raise typer.Exit(1)
 
