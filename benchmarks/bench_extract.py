@@ -1,6 +1,7 @@
 """Throughput of the whole extraction (documents → quotes in SQLite), on 1 or more workers.
 
     python benchmarks/bench_extract.py [DIR ...] [--models bundled] [--workers 1 2] [--repeat K]
+                                       [--cluster N] [--scheduler tcp://HOST:8786]
 
 For each worker count, back to back: words/s of the whole run (wall clock, worker start
 included) and in steady state (from the first document stored to the last), the peak
@@ -8,6 +9,9 @@ RSS of the run's processes (this one and its workers, sampled), and the machine'
 average. With one worker the run is in this process, on one torch thread, and the time
 inside Stanza's processors is measured too: words/s of the Stanza pipeline alone, and
 the share of the run spent outside it (reading, quote finding, speakers, SQLite).
+
+`--cluster N` also runs it on a local Dask cluster of N one-thread worker processes,
+`--scheduler ADDRESS` on a running one (throughput per Dask worker).
 
 `--repeat K` reads K variants of every input article (a line appended, so each is a new
 document), written to a temporary folder for the run and deleted after it.
@@ -101,7 +105,8 @@ def variants(inputs: list[str], repeat: int, tmp: Path) -> list[str]:
     return [str(tmp / f"copy{k}") for k in range(repeat)]
 
 
-def measure(inputs: list[str], workers: int, models: str | None, batch_size: int, nlp=None) -> dict:
+def measure(inputs: list[str], workers: int, models: str | None, batch_size: int, nlp=None,
+            scheduler: str | None = None) -> dict:
     done_at: list[tuple[float, int]] = []
 
     def on_event(kind, payload):
@@ -113,11 +118,15 @@ def measure(inputs: list[str], workers: int, models: str | None, batch_size: int
     with tempfile.TemporaryDirectory() as tmp, PeakRSS() as rss:
         t0 = time.perf_counter()
         summary = extract.run(inputs, Path(tmp) / "bench.db", nlp=nlp, models=models, batch_size=batch_size,
-                              workers=workers, on_event=on_event)
+                              workers=workers, scheduler=scheduler, on_event=on_event)
         secs = time.perf_counter() - t0
     words = sum(w for _, w in done_at)
     steady = (sum(w for _, w in done_at[1:]) / (done_at[-1][0] - done_at[0][0])) if len(done_at) > 2 else float("nan")
-    out = {"workers": workers, "documents": summary.documents, "words": words, "quotes": summary.quotes,
+    quarters = [0.0] * 4  # peak RSS in each quarter of the run: flat, not growing with the documents read
+    for t, b in rss.samples:
+        k = min(3, max(0, int(4 * (t - t0) / secs)))
+        quarters[k] = max(quarters[k], b / 2**20)
+    out = {"workers": workers, "rss_quarters_mb": quarters, "documents": summary.documents, "words": words, "quotes": summary.quotes,
            "seconds": secs, "words_per_s": words / secs, "steady_words_per_s": steady,
            "peak_rss_mb": rss.peak / 2**20, "load_before": load, "load_after": os.getloadavg()}
     if isinstance(nlp, TimedPipeline):
@@ -134,6 +143,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts, run back to back")
     parser.add_argument("--repeat", type=int, default=1, help="variants of each article (a bigger corpus)")
     parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--cluster", type=int, default=0, help="also on a local Dask cluster of N workers")
+    parser.add_argument("--scheduler", default=None, help="also on this running Dask scheduler")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         inputs = variants(args.inputs, args.repeat, Path(tmp))
@@ -146,13 +157,31 @@ def main() -> None:
             r = measure(inputs, n, args.models, args.batch_size, nlp=nlp)
             line = (f"workers={n}: {r['documents']} documents, {r['words']} words, {r['quotes']} quotes in "
                     f"{r['seconds']:.1f}s: {r['words_per_s']:.0f} words/s (steady {r['steady_words_per_s']:.0f}), "
-                    f"peak RSS {r['peak_rss_mb']:.0f} MB, load {r['load_before'][0]:.2f} before / "
+                    f"peak RSS {r['peak_rss_mb']:.0f} MB (by quarter of the run: "
+                    f"{', '.join(f'{q:.0f}' for q in r['rss_quarters_mb'])}), load {r['load_before'][0]:.2f} before / "
                     f"{r['load_after'][0]:.2f} after")
             if "stanza_seconds" in r:
                 line += (f"; Stanza alone {r['stanza_words_per_s']:.0f} words/s, "
                          f"{100 * r['outside_stanza']:.1f}% of the run outside Stanza")
             print(line, flush=True)
             del nlp
+        if args.cluster:
+            from distributed import LocalCluster
+
+            with LocalCluster(n_workers=args.cluster, threads_per_worker=1, processes=True,
+                              dashboard_address=None) as cluster:
+                report(f"local Dask cluster of {args.cluster}",
+                       measure(inputs, 1, args.models, args.batch_size, scheduler=cluster.scheduler_address))
+        if args.scheduler:
+            report(f"Dask at {args.scheduler}", measure(inputs, 1, args.models, args.batch_size,
+                                                        scheduler=args.scheduler))
+
+
+def report(what: str, r: dict) -> None:
+    print(f"{what}: {r['documents']} documents, {r['words']} words in {r['seconds']:.1f}s: "
+          f"{r['words_per_s']:.0f} words/s (steady {r['steady_words_per_s']:.0f}), peak RSS "
+          f"{r['peak_rss_mb']:.0f} MB, load {r['load_before'][0]:.2f} before / {r['load_after'][0]:.2f} after",
+          flush=True)
 
 
 if __name__ == "__main__":

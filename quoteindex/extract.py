@@ -165,8 +165,10 @@ def run(inputs: Iterable[Path | str], db_path: Path | str, nlp=None, *, models: 
                 summary.documents += 1
                 summary.quotes += n
                 emit("done", (doc, n))
-        finally:
-            backend.close()
+        except BaseException:  # Ctrl-C, a database error: the workers stop now, mid-chunk
+            backend.close(abort=True)
+            raise
+        backend.close()
     if db is None:
         summary.db_written = False
     else:

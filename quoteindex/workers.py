@@ -144,7 +144,7 @@ class InProcess:
         fut.set_result(analyse_chunk(self.nlp, docs))
         return fut
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         pass
 
 
@@ -175,8 +175,12 @@ class LocalPool:
         self.pool.shutdown(wait=True, cancel_futures=True)
         self.pool = self._start()
 
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, abort: bool = False) -> None:
+        """Stop the workers: when the run ends, once they are idle; when it is interrupted, at once."""
+        if abort:
+            for proc in list((getattr(self.pool, "_processes", None) or {}).values()):
+                proc.kill()
+        self.pool.shutdown(wait=not abort, cancel_futures=True)
 
 
 class DaskCluster:
@@ -220,7 +224,7 @@ class DaskCluster:
     def restart(self) -> None:
         pass  # the scheduler replaces lost workers' tasks itself
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         if self.own_client:
             self.client.close()
 
