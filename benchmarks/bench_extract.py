@@ -121,7 +121,11 @@ def measure(inputs: list[str], workers: int, models: str | None, batch_size: int
                               workers=workers, scheduler=scheduler, on_event=on_event)
         secs = time.perf_counter() - t0
     words = sum(w for _, w in done_at)
-    steady = (sum(w for _, w in done_at[1:]) / (done_at[-1][0] - done_at[0][0])) if len(done_at) > 2 else float("nan")
+    # steady state: from the first chunk stored to the last, without the articles of that first chunk
+    # (stored together, at once) and so without worker start-up and model loading
+    first = [w for t, w in done_at if t - done_at[0][0] < 0.05]
+    later = done_at[len(first):]
+    steady = (sum(w for _, w in later) / (later[-1][0] - done_at[0][0])) if later else float("nan")
     quarters = [0.0] * 4  # peak RSS in each quarter of the run: flat, not growing with the documents read
     for t, b in rss.samples:
         k = min(3, max(0, int(4 * (t - t0) / secs)))
