@@ -57,24 +57,32 @@ class TimedPipeline:
 
 
 class PeakRSS:
-    """The largest summed RSS of this process and its children, sampled every `every` seconds."""
+    """The largest summed RSS of this process and its children, sampled every `every` seconds, and the
+    CPU seconds they used (the last reading of each process: workers that ended are counted too)."""
 
     def __init__(self, every: float = 0.2) -> None:
         self.peak = 0
         self.samples: list[tuple[float, int]] = []
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self.every = every
 
     def now(self) -> int:
+        total = 0
         me = psutil.Process()
-        total = me.memory_info().rss
-        for child in me.children(recursive=True):
+        for proc in [me] + me.children(recursive=True):
             try:
-                total += child.memory_info().rss
+                with proc.oneshot():
+                    total += proc.memory_info().rss
+                    t = proc.cpu_times()
+                    self.cpu[proc.pid] = t.user + t.system
             except psutil.Error:
                 pass
         return total
+
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -90,6 +98,7 @@ class PeakRSS:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+        self.now()  # a last reading of this process
 
 
 def variants(inputs: list[str], repeat: int, tmp: Path) -> list[str]:
@@ -116,6 +125,8 @@ def measure(inputs: list[str], workers: int, models: str | None, batch_size: int
 
     load = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp, PeakRSS() as rss:
+        rss.now()
+        cpu0 = rss.cpu_seconds()  # what this process had used before the run (model loading)
         t0 = time.perf_counter()
         summary = extract.run(inputs, Path(tmp) / "bench.db", nlp=nlp, models=models, batch_size=batch_size,
                               workers=workers, scheduler=scheduler, on_event=on_event)
@@ -132,7 +143,9 @@ def measure(inputs: list[str], workers: int, models: str | None, batch_size: int
         quarters[k] = max(quarters[k], b / 2**20)
     out = {"workers": workers, "rss_quarters_mb": quarters, "documents": summary.documents, "words": words, "quotes": summary.quotes,
            "seconds": secs, "words_per_s": words / secs, "steady_words_per_s": steady,
-           "peak_rss_mb": rss.peak / 2**20, "load_before": load, "load_after": os.getloadavg()}
+           "peak_rss_mb": rss.peak / 2**20, "cpu_seconds": rss.cpu_seconds() - cpu0,
+           "words_per_cpu_s": words / max(1e-9, rss.cpu_seconds() - cpu0),
+           "load_before": load, "load_after": os.getloadavg()}
     if isinstance(nlp, TimedPipeline):
         out["stanza_seconds"] = nlp.clock[0]
         out["stanza_words_per_s"] = words / nlp.clock[0]
@@ -163,7 +176,8 @@ def main() -> None:
                     f"{r['seconds']:.1f}s: {r['words_per_s']:.0f} words/s (steady {r['steady_words_per_s']:.0f}), "
                     f"peak RSS {r['peak_rss_mb']:.0f} MB (by quarter of the run: "
                     f"{', '.join(f'{q:.0f}' for q in r['rss_quarters_mb'])}), load {r['load_before'][0]:.2f} before / "
-                    f"{r['load_after'][0]:.2f} after")
+                    f"{r['load_after'][0]:.2f} after; {r['cpu_seconds']:.0f} CPU s, "
+                    f"{r['words_per_cpu_s']:.0f} words per CPU second")
             if "stanza_seconds" in r:
                 line += (f"; Stanza alone {r['stanza_words_per_s']:.0f} words/s, "
                          f"{100 * r['outside_stanza']:.1f}% of the run outside Stanza")
