@@ -117,6 +117,8 @@ def run(inputs: Iterable[Path | str], db_path: Path | str, nlp=None, *, models: 
 
     if Path(db_path).exists():
         opened()  # a database that cannot be used is said before any reading
+    # a scheduler that cannot be reached is said before any reading too (worker processes start on demand)
+    backend = _backend(nlp, models, workers, scheduler) if scheduler or workers > 1 else None
 
     def error(exc: InputError) -> None:
         summary.errors.append(exc)
@@ -146,10 +148,17 @@ def run(inputs: Iterable[Path | str], db_path: Path | str, nlp=None, *, models: 
             else:
                 yield item
 
-    docs = todo()
-    first = next(docs, None)
+    try:
+        docs = todo()
+        first = next(docs, None)
+    except BaseException:
+        if backend is not None:
+            backend.close(abort=True)
+        raise
+    if first is None and backend is not None:
+        backend.close()
     if first is not None:
-        backend = _backend(nlp, models, workers, scheduler)
+        backend = backend or _backend(nlp, models, workers, scheduler)
 
         def chained() -> Iterator[Document]:
             yield first
