@@ -68,10 +68,7 @@ def check_inputs(inputs: Iterable[Path | str]) -> None:
 
 def _backend(nlp, models: str | None, workers: int, scheduler: str | None):
     """Where the NLP runs: a Dask cluster, a pool of processes, or this process."""
-    if scheduler:
-        from .models import resolve
-
-        resolve(models)  # a model set missing here is said before the cluster is asked
+    if scheduler:  # the models are the workers' (a missing set is their error, said here in one line)
         return workers_mod.DaskCluster.connect(scheduler, models)
     if workers > 1:
         from .models import resolve
