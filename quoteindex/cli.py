@@ -141,7 +141,8 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def _extract(inputs: list[Path], db: Path, models: Optional[str], batch_size: int, quiet: bool = False):
+def _extract(inputs: list[Path], db: Path, models: Optional[str], batch_size: int, quiet: bool = False,
+             workers: Optional[int] = None, scheduler: Optional[str] = None):
     from . import extract as extract_mod
     from .ingest import iter_files
 
@@ -166,7 +167,11 @@ def _extract(inputs: list[Path], db: Path, models: Optional[str], batch_size: in
             progress.update(task, description=f"{doc.id[:40]}", advance=1)
 
         progress.update(task, description=f"reading {len(files)} files")
-        summary = extract_mod.run(inputs, db, models=models, batch_size=batch_size, on_event=on_event)
+        if workers is None:
+            from .workers import default_workers
+            workers = default_workers()
+        summary = extract_mod.run(inputs, db, models=models, batch_size=batch_size, workers=workers,
+                                  scheduler=scheduler, on_event=on_event)
     err.print(summary_line(summary, db), highlight=False, soft_wrap=True)
     return summary
 
@@ -227,13 +232,19 @@ def extract(
     models: Optional[str] = typer.Option(None, "--models", metavar="SET", help=MODELS_HELP),
     batch_size: int = typer.Option(8, "--batch-size", metavar="N", help="Documents per Stanza call."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input was not read."),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", min=1, metavar="N",
+        help="Processes running Stanza, one torch thread each (default: QUOTEINDEX_WORKERS, else the number of cores)."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", metavar="ADDRESS",
+        help="Run Stanza on a Dask cluster instead: the scheduler's address, tcp://HOST:8786."),
 ) -> None:
     """Extract quotations and speakers from articles into a database."""
     db, inputs, notice = database_and_inputs(paths, db_option)
     if notice:
         err.print(f"[yellow]note[/yellow] {notice}", highlight=False, soft_wrap=True)
     with reported():
-        summary = _extract(inputs, db, models, batch_size)
+        summary = _extract(inputs, db, models, batch_size, workers=workers, scheduler=scheduler)
     if strict and summary.errors:
         raise typer.Exit(1)
 

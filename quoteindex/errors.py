@@ -14,7 +14,7 @@ class InputError(QuoteindexError):
 
     #: the kinds, as the summary of a run names them
     KINDS = ("missing", "unsupported", "empty", "binary", "too long", "encoding", "malformed", "unreadable",
-             "duplicate")
+             "duplicate", "failed")
 
     def __init__(self, path: Path | str, reason: str, kind: str = "unreadable") -> None:
         self.path = str(path)
@@ -55,3 +55,7 @@ class AmbiguousSpeaker(SpeakerNotFound):
 
 class OverrideError(QuoteindexError):
     """A correction that cannot be applied (unknown quote, merging a speaker with itself)."""
+
+
+class ClusterError(QuoteindexError):
+    """The Dask scheduler cannot be reached or used (or Dask is not installed)."""

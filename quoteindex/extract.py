@@ -3,6 +3,10 @@
 Unchanged documents are skipped before any NLP, so a re-run (or a run resumed
 after a crash) only does the work that is left. Every input is accounted for:
 extracted, unchanged, or named with the reason it was not read.
+
+The NLP runs in this process, in `workers` processes or on a Dask cluster
+(`quoteindex.workers`); this process alone writes the database, one transaction per
+document, in input order, so the result does not depend on where the NLP ran.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from .errors import InputError, MissingInput
 from .ingest import missing_inputs, read_inputs
 from .model import Document
 from .speakers import SpeakerIndex
-from . import corrections, store
+from . import corrections, store, workers as workers_mod
 
 
 @dataclass
@@ -55,14 +59,35 @@ def check_inputs(inputs: Iterable[Path | str]) -> None:
         raise MissingInput(missing)
 
 
+def _backend(nlp, models: str | None, workers: int, scheduler: str | None):
+    """Where the NLP runs: a Dask cluster, a pool of processes, or this process."""
+    if scheduler:  # the models are the workers' (a missing set is their error, said here in one line)
+        return workers_mod.DaskCluster.connect(scheduler, models)
+    if workers > 1:
+        from .models import resolve
+
+        resolve(models)
+        return workers_mod.LocalPool(workers, models)
+    if nlp is None:
+        from .models import load_pipeline
+        nlp = load_pipeline(models)
+    return workers_mod.InProcess(nlp)
+
+
 def run(inputs: Iterable[Path | str], db_path: Path | str, nlp=None, *, models: str | None = None,
-        batch_size: int = 8, on_event: Callable[[str, object], None] | None = None) -> Summary:
+        batch_size: int = 8, workers: int = 1, scheduler: str | None = None,
+        on_event: Callable[[str, object], None] | None = None) -> Summary:
     """Extract quotes from `inputs` into the database at `db_path`.
 
+    `workers` > 1 runs the NLP in that many processes (each loads `models`; `nlp` is then
+    unused); `scheduler` (tcp://HOST:8786) runs it on that Dask cluster's workers instead.
+    Either way this process writes every document, in input order.
+
     `on_event(kind, payload)` reports progress: ("error", InputError), ("skipped", Document),
-    ("note", str), ("done", (Document, n_quotes)). An input path that does not exist stops the
-    run before anything is read or written (MissingInput); a database is created only once a
-    document has been read.
+    ("note", str), ("done", (Document, n_quotes)). A document the NLP fails on is an "error"
+    of kind "failed" naming it; the others are stored. An input path that does not exist stops
+    the run before anything is read or written (MissingInput); a database is created only
+    once a document has been read.
     """
     started = time.monotonic()
     inputs = list(inputs)
@@ -82,6 +107,8 @@ def run(inputs: Iterable[Path | str], db_path: Path | str, nlp=None, *, models: 
 
     if Path(db_path).exists():
         opened()  # a database that cannot be used is said before any reading
+    # a scheduler that cannot be reached is said before any reading too (worker processes start on demand)
+    backend = _backend(nlp, models, workers, scheduler) if scheduler or workers > 1 else None
 
     def error(exc: InputError) -> None:
         summary.errors.append(exc)
@@ -111,22 +138,36 @@ def run(inputs: Iterable[Path | str], db_path: Path | str, nlp=None, *, models: 
             else:
                 yield item
 
-    docs = todo()
-    first = next(docs, None)
+    try:
+        docs = todo()
+        first = next(docs, None)
+    except BaseException:
+        if backend is not None:
+            backend.close(abort=True)
+        raise
+    if first is None and backend is not None:
+        backend.close()
     if first is not None:
-        if nlp is None:
-            from .models import load_pipeline
-            nlp = load_pipeline(models)
+        backend = backend or _backend(nlp, models, workers, scheduler)
 
         def chained() -> Iterator[Document]:
             yield first
             yield from docs
 
-        for doc, records in extract_documents(nlp, chained(), batch_size=batch_size):
-            n = store.save_document(db, doc, records, index)
-            summary.documents += 1
-            summary.quotes += n
-            emit("done", (doc, n))
+        try:
+            for doc, outcome in workers_mod.outcomes(backend, chained(), batch_size=batch_size):
+                if isinstance(outcome, workers_mod.Failed):
+                    error(InputError(doc.source or doc.id, f"extraction failed ({outcome.reason}); not stored, "
+                                                           "the next run retries it", kind="failed"))
+                    continue
+                n = store.save_document(db, doc, outcome, index)
+                summary.documents += 1
+                summary.quotes += n
+                emit("done", (doc, n))
+        except BaseException:  # Ctrl-C, a database error: the workers stop now, mid-chunk
+            backend.close(abort=True)
+            raise
+        backend.close()
     if db is None:
         summary.db_written = False
     else:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# `extract` on the command line runs Stanza in one process per core by default; the tests that
+# stand a stub in for Stanza (or share the session's pipeline) need it in this process. Tests of
+# the workers ask for them explicitly.
+os.environ["QUOTEINDEX_WORKERS"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "quoteindex" / "data" / "seeds"
