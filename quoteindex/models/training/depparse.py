@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .corpus import SHORT
-from .quote_aug import augment_training_file, train_conllu
+from .quote_aug import trainer_prefix
 
 #: Stanza's prepare_<script>_treebank and its extra arguments (gold tags: no tagger needed)
 PREPARE = ("depparse", ("--gold",))
@@ -19,23 +18,14 @@ TIME_CAP = (8, 210)
 PARSER_HIDDEN, PARSER_CHAR_HIDDEN, PARSER_BIAFF, PARSER_BATCH = "256", "200", "200", "3000"
 
 
-def prepare_quotes(work: Path) -> int | None:
-    """Add quotation rewrites to the training file (None if already done)."""
-    return augment_training_file(work, "depparse")
-
-
 def trainer_args(work: Path, quick: bool, steps: int) -> list[str]:
     """``python -m stanza.models.parser`` arguments (the runner adds seed and save paths)."""
-    d = work / "data"
-    return ["-m", "stanza.models.parser", "--mode", "train", "--lang", "en",
-            "--shorthand", SHORT, "--wordvec_pretrain_file", str(work / "pretrain.pt"),
-            "--train_file", str(train_conllu(work, "depparse")),
-            "--eval_file", str(d / "depparse" / f"{SHORT}.dev.in.conllu"),
-            "--hidden_dim", "200" if quick else PARSER_HIDDEN,
-            "--char_hidden_dim", "100" if quick else PARSER_CHAR_HIDDEN,
-            "--deep_biaff_hidden_dim", "100" if quick else PARSER_BIAFF,
-            "--batch_size", "2000" if quick else PARSER_BATCH,
-            "--max_steps", str(steps), "--eval_interval", "50" if quick else "200",
-            "--checkpoint_interval", "200",
-            "--max_steps_before_stop", "2000",
-            "--second_optim_start_step", str(steps // 2 if quick else 1400)]
+    return trainer_prefix("stanza.models.parser", work, "depparse") + [
+        "--hidden_dim", "200" if quick else PARSER_HIDDEN,
+        "--char_hidden_dim", "100" if quick else PARSER_CHAR_HIDDEN,
+        "--deep_biaff_hidden_dim", "100" if quick else PARSER_BIAFF,
+        "--batch_size", "2000" if quick else PARSER_BATCH,
+        "--max_steps", str(steps), "--eval_interval", "50" if quick else "200",
+        "--checkpoint_interval", "200",
+        "--max_steps_before_stop", "2000",
+        "--second_optim_start_step", str(steps // 2 if quick else 1400)]

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .corpus import SHORT
-from .quote_aug import augment_training_file, train_conllu
+from .quote_aug import trainer_prefix
 
 #: Stanza's prepare_<script>_treebank and its extra arguments
 PREPARE = ("pos", ())
@@ -13,19 +12,10 @@ BUDGET = (500, 3000)
 TIME_CAP = (6, 120)
 
 
-def prepare_quotes(work: Path) -> int | None:
-    """Add quotation rewrites to the training file (None if already done)."""
-    return augment_training_file(work, "pos")
-
-
 def trainer_args(work: Path, quick: bool, steps: int) -> list[str]:
     """``python -m stanza.models.tagger`` arguments (the runner adds seed and save paths)."""
-    d = work / "data"
-    return ["-m", "stanza.models.tagger", "--mode", "train", "--lang", "en",
-            "--shorthand", SHORT, "--wordvec_pretrain_file", str(work / "pretrain.pt"),
-            "--train_file", str(train_conllu(work, "pos")),
-            "--eval_file", str(d / "pos" / f"{SHORT}.dev.in.conllu"),
-            "--share_hid", "--batch_size", "50" if quick else "100",
-            "--char_hidden_dim", "200",
-            "--max_steps", str(steps), "--eval_interval", "100" if quick else "250",
-            "--max_steps_before_stop", "3000"]
+    return trainer_prefix("stanza.models.tagger", work, "pos") + [
+        "--share_hid", "--batch_size", "50" if quick else "100",
+        "--char_hidden_dim", "200",
+        "--max_steps", str(steps), "--eval_interval", "100" if quick else "250",
+        "--max_steps_before_stop", "3000"]

@@ -184,3 +184,11 @@ def train_conllu(work: Path, kind: str) -> Path:
     """Training file for pos/depparse: the quote-augmented one if it was built."""
     aug = work / "data" / kind / f"{SHORT}.train.qaug.conllu"
     return aug if aug.exists() else work / "data" / kind / f"{SHORT}.train.in.conllu"
+
+
+def trainer_prefix(module: str, work: Path, kind: str) -> list[str]:
+    """The arguments the tagger and the parser share: module, language, vectors, training and dev files."""
+    return ["-m", module, "--mode", "train", "--lang", "en",
+            "--shorthand", SHORT, "--wordvec_pretrain_file", str(work / "pretrain.pt"),
+            "--train_file", str(train_conllu(work, kind)),
+            "--eval_file", str(work / "data" / kind / f"{SHORT}.dev.in.conllu")]

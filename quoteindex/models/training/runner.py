@@ -43,6 +43,7 @@ from typing import Callable
 from . import depparse, lemma, mwt, ner, pos, tokenize
 from .corpus import NER_LABELS, SEED, TREEBANK, build_treebank
 from .ner import build_ner_augmented, build_ner_data, make_ner_pretrain
+from .quote_aug import augment_training_file
 from .vectors import make_pretrain
 
 PROCESSORS = ("tokenize", "mwt", "lemma", "pos", "depparse", "ner")
@@ -88,8 +89,8 @@ def prepare_data(work: Path) -> None:
 def prepare_augmented(work: Path) -> dict[str, int]:
     """Quote-augmented pos/depparse training files (see quote_aug.quote_variants)."""
     counts = {}
-    for kind, module in (("pos", pos), ("depparse", depparse)):
-        n = module.prepare_quotes(work)
+    for kind in ("pos", "depparse"):
+        n = augment_training_file(work, kind)
         if n is not None:
             counts[kind] = n
     return counts
