@@ -106,7 +106,7 @@ def _fake_extract(nlp, docs, batch_size):
             raise ValueError(f"cannot parse {doc.id}")
         if "die" in doc.text:
             os._exit(3)  # a worker killed (out of memory, segfault)
-        yield doc, [{"doc": doc.id, "pid": os.getpid()}]
+        yield doc, [{"document_id": doc.id, "pid": os.getpid()}]
 
 
 def fake_task(models, docs):
@@ -203,7 +203,7 @@ def test_run_killed_with_sigkill_leaves_a_consistent_database_and_resumes(nlp, s
     extract.run([src], clean, nlp=nlp)
     expected: dict[str, list] = {}
     for r in export.records(clean, min_confidence=0):
-        expected.setdefault(r["doc"], []).append(r)
+        expected.setdefault(r["document_id"], []).append(r)
     assert len(expected) == 3
 
     db = tmp_path / "killed.db"
@@ -244,7 +244,7 @@ def test_run_killed_with_sigkill_leaves_a_consistent_database_and_resumes(nlp, s
     # every document stored is stored whole: all its quotes, as a clean run has them
     partial = {}
     for r in export.records(db, min_confidence=0):
-        partial.setdefault(r["doc"], []).append(r)
+        partial.setdefault(r["document_id"], []).append(r)
     docs = [d for (d,) in sqlite3.connect(db).execute("select id from documents")]
     assert docs and all(partial.get(d, []) == expected.get(d, []) for d in docs)
 
