@@ -247,7 +247,7 @@ def outcomes(backend, documents: Iterable[Document], batch_size: int = 8) -> Ite
                 chunk = next(source, None)
                 if chunk is None:
                     break
-                inflight.append((chunk, backend.submit(chunk)))
+                inflight.append((chunk, _submit(backend, chunk)))
             if not inflight:
                 return
             chunk, fut = inflight.popleft()
@@ -267,6 +267,21 @@ def outcomes(backend, documents: Iterable[Document], batch_size: int = 8) -> Ite
     finally:
         for _, fut in inflight:
             fut.cancel()
+
+
+def _submit(backend, chunk: list[Document]):
+    """`backend.submit`, with a pool that broke under an earlier chunk answered by a failed future, so
+    that the chunk is retried with the others in flight instead of ending the run."""
+    try:
+        return backend.submit(chunk)
+    except Exception as exc:
+        if not getattr(backend, "crashed", lambda e: False)(exc):
+            raise
+        from concurrent.futures import Future
+
+        fut: Future = Future()
+        fut.set_exception(exc)
+        return fut
 
 
 def _one_by_one(backend, docs: list[Document], cause: BaseException) -> Iterator[tuple[Document, object]]:

@@ -252,3 +252,32 @@ def test_run_killed_with_sigkill_leaves_a_consistent_database_and_resumes(nlp, s
     assert summary.skipped == len(docs) and summary.documents == 3 - len(docs) and not summary.errors
     assert list(export.records(db, min_confidence=0)) == list(export.records(clean, min_confidence=0))
     assert quote_table(db) == quote_table(clean)
+
+
+def test_a_pool_broken_when_the_next_chunk_is_submitted_retries_instead_of_failing():
+    # the race CI met: a worker dies while earlier results are read, so submitting the next chunk raises
+    from concurrent.futures.process import BrokenProcessPool
+
+    class Breaking:
+        window = 2
+
+        def __init__(self):
+            self.calls, self.restarts = 0, 0
+
+        def crashed(self, exc):
+            return isinstance(exc, BrokenProcessPool)
+
+        def restart(self):
+            self.restarts += 1
+
+        def submit(self, docs):
+            self.calls += 1
+            if self.calls == 3 and not self.restarts:
+                raise BrokenProcessPool("a child process terminated abruptly")
+            fut = Future()
+            fut.set_result([[{"document_id": d.id}] for d in docs])
+            return fut
+
+    backend = Breaking()
+    got = list(workers.outcomes(backend, _docs(["a", "b", "c", "d", "e", "f"]), batch_size=2))
+    assert [doc.text for doc, _ in got] == ["a", "b", "c", "d", "e", "f"] and backend.restarts == 1
