@@ -56,19 +56,9 @@ def predict_analysed(analysed: list[tuple[Document, Analysis]], out: Path, *,
             db.conn.close()
             rows = list(export.records(db_file, min_confidence=min_confidence))
             with open(out, "w", encoding="utf-8") as fh:
-                return write_predictions(rows, fh)
+                return export.write(rows, fh, "jsonl")
     finally:
         disabled_rules.reset(token)
-
-
-def write_predictions(rows, out) -> int:
-    """The scorer's prediction lines: the export's JSON lines, with `document_id` called `doc`."""
-    n = 0
-    for row in rows:
-        line = {("doc" if k == "document_id" else k): row.get(k) for k in export.CONTRACT_KEYS}
-        out.write(json.dumps(line, ensure_ascii=False) + "\n")
-        n += 1
-    return n
 
 
 def predict(docs_dir: Path, out: Path, *, models: str | None = None, nlp=None,

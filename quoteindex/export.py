@@ -1,8 +1,8 @@
 """Export quotes as CSV or JSON lines, all of them or some speakers', dates and kinds.
 
-The JSON-lines keys are the quotes table's column names and stay stable: document_id, start,
-end, text, kind, speaker, speaker_mention, cue, role, confidence (`evaluate` renames document_id
-to the scorer's `doc`).
+The JSON-lines keys are the evaluation contract and stay stable: doc, start, end, text, kind,
+speaker, speaker_mention, cue, role, confidence (`doc` is the quotes table's `document_id`: the one
+name the contract keeps from before).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .errors import StoreError
 #: kept in the database (and Datasette) but not exported or scored unless asked for.
 MIN_CONFIDENCE = 0.25
 
-CONTRACT_KEYS = ("document_id", "start", "end", "text", "kind", "speaker", "speaker_mention", "cue", "role", "confidence")
+CONTRACT_KEYS = ("doc", "start", "end", "text", "kind", "speaker", "speaker_mention", "cue", "role", "confidence")
 #: The same columns, in the same order, as Datasette's CSV of a speaker's quotes (speakers_view's CSV link).
 CSV_KEYS = store.CSV_COLUMNS
 
@@ -40,7 +40,7 @@ def records(db_path: Path | str, speaker: str | Sequence[str] | None = None, min
         if (row["confidence"] or 0) < min_confidence:
             continue
         yield {
-            "document_id": row["document_id"], "start": row["start"], "end": row["end"], "text": row["quote"],
+            "doc": row["document_id"], "start": row["start"], "end": row["end"], "text": row["quote"],
             "kind": row["kind"], "speaker": row["speaker"], "speaker_mention": row["speaker_mention"],
             "cue": row["cue"], "role": row["role"], "confidence": row["confidence"], "title": row["title"],
             "outlet": row["outlet"], "published": row["published"], "url": row["url"], "quote": row["quote"],

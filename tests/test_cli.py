@@ -29,7 +29,7 @@ def test_extract_then_export_jsonl_contract(tmp_path, seeds_dir, monkeypatch, nl
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert rows and all(tuple(r) == CONTRACT_KEYS for r in rows)
     assert {r["kind"] for r in rows} <= {"direct", "indirect", "mixed"}
-    assert all(r["document_id"] in ("000_2f11181e98452090", "001_fcb5c8d6fd18ff9d") for r in rows)
+    assert all(r["doc"] in ("000_2f11181e98452090", "001_fcb5c8d6fd18ff9d") for r in rows)
 
 
 def test_export_one_speaker_csv_by_alias(seeds_db):

@@ -29,7 +29,7 @@ def test_surname_mention_resolves_to_full_name(seeds_db):
 
 def test_offsets_are_into_the_original_text(seeds_db, seeds_dir):
     for r in quotes_of(seeds_db):
-        text = (seeds_dir / f"{r['document_id']}.txt").read_text()
+        text = (seeds_dir / f"{r['doc']}.txt").read_text()
         assert text[r["start"]:r["end"]] == r["text"]
 
 
@@ -42,7 +42,7 @@ def test_one_speaker_across_articles(seeds_db):
     db = store.connect(seeds_db)
     zel = store.find_speaker(db, "Zelenskyy")
     assert store.find_speaker(db, "Volodymyr Zelensky") == zel
-    docs = {r["document_id"] for r in export.records(seeds_db, speaker="Zelensky")}
+    docs = {r["doc"] for r in export.records(seeds_db, speaker="Zelensky")}
     assert len(docs) == 2
 
 
@@ -60,12 +60,12 @@ def test_changed_document_replaces_only_its_quotes(seeds_db_copy, seeds_dir, nlp
     assert extract.run([src], seeds_db_copy, nlp=nlp).skipped == 2
     target = sorted(src.glob("001_*.txt"))[0]
     target.write_text(target.read_text() + '\n“We will rebuild every town,” said Mayor Anna Kovalenko.\n')
-    before = {r["document_id"]: r for r in export.records(seeds_db_copy)}
-    other_before = [r for r in export.records(seeds_db_copy) if not r["document_id"].startswith("001")]
+    before = {r["doc"]: r for r in export.records(seeds_db_copy)}
+    other_before = [r for r in export.records(seeds_db_copy) if not r["doc"].startswith("001")]
     summary = extract.run([src], seeds_db_copy, nlp=nlp)
     assert summary.documents == 1 and summary.skipped == 1
     after = list(export.records(seeds_db_copy))
-    assert [r for r in after if not r["document_id"].startswith("001")] == other_before
+    assert [r for r in after if not r["doc"].startswith("001")] == other_before
     new = find(after, "We will rebuild every town")
     assert new is not None and new["speaker"] == "Anna Kovalenko"
     assert before  # sanity: the first run stored quotes

@@ -345,7 +345,7 @@ def test_two_sites_index_pages_keep_their_own_quotes(sites, tmp_path, nlp):
     assert summary.documents == 1 and summary.notes
     from quoteindex import export
 
-    by_doc = {r["document_id"]: r["speaker"] for r in export.records(db)}
+    by_doc = {r["doc"]: r["speaker"] for r in export.records(db)}
     assert by_doc == {"index": "Anna Kovalenko", "siteB/index": "Jane Roe"}
 
 

@@ -203,7 +203,7 @@ def test_run_killed_with_sigkill_leaves_a_consistent_database_and_resumes(nlp, s
     extract.run([src], clean, nlp=nlp)
     expected: dict[str, list] = {}
     for r in export.records(clean, min_confidence=0):
-        expected.setdefault(r["document_id"], []).append(r)
+        expected.setdefault(r["doc"], []).append(r)
     assert len(expected) == 3
 
     db = tmp_path / "killed.db"
@@ -244,7 +244,7 @@ def test_run_killed_with_sigkill_leaves_a_consistent_database_and_resumes(nlp, s
     # every document stored is stored whole: all its quotes, as a clean run has them
     partial = {}
     for r in export.records(db, min_confidence=0):
-        partial.setdefault(r["document_id"], []).append(r)
+        partial.setdefault(r["doc"], []).append(r)
     docs = [d for (d,) in sqlite3.connect(db).execute("select id from documents")]
     assert docs and all(partial.get(d, []) == expected.get(d, []) for d in docs)
 
