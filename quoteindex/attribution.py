@@ -18,7 +18,8 @@ import re
 from .annotations import Analysis, Word
 from .coref import (DocumentSpeakers, description_referent, group_before, organisation_before, owned_description,
                     poll_share)
-from .lexicon import FIRST_PERSON, ORG_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS, RELATIVE_PRONOUNS, THING_PRONOUNS
+from .lexicon import (DEFINITE_DETERMINERS, FIRST_PERSON, INDEFINITE_DETERMINERS, ORG_NOUNS, PERSON_PRONOUNS,
+                      PLURAL_PRONOUNS, RELATIVE_PRONOUNS, THING_PRONOUNS)
 from .mentions import appositive_role, in_dateline, mention_words, name_and_role, propn_run
 from . import kinds, resolver
 from .candidates import cannot_speak, choose, enabled, nominal_before, rule_confidence, speaker_head
@@ -195,12 +196,10 @@ def described_antecedent(a: Analysis, ds: DocumentSpeakers, pronoun: Word) -> st
             or w.sent < pronoun.sent - 1 or kinds.kind_of(w)[0] != "person":
         return None
     words = mention_words(a, w)
-    if words[0].lemma not in INDEFINITE or any(x.upos == "PROPN" or x.deprel == "nmod:poss" for x in words):
+    if words[0].lemma not in INDEFINITE_DETERMINERS or any(x.upos == "PROPN" or x.deprel == "nmod:poss" for x in words):
         return None  # 'the actress' is someone named before: left to the description rules
     return a.text[words[0].start:words[-1].end]
 
-
-INDEFINITE = frozenset({"a", "an", "one", "another"})
 
 
 def person_description(a: Analysis, head: Word, words: list[Word]) -> bool:
@@ -211,16 +210,14 @@ def person_description(a: Analysis, head: Word, words: list[Word]) -> bool:
     if not words:
         return False
     before = a.words[words[0].i - 1] if words[0].i > 0 else None
-    definite = any(w.lemma in DEFINITE for w in words[:1]) or (before is not None and before.lemma in DEFINITE
-                                                               and before.sent == head.sent)
+    definite = words[0].lemma in DEFINITE_DETERMINERS or (
+        before is not None and before.lemma in DEFINITE_DETERMINERS and before.sent == head.sent)
     if not definite or "Number=Plur" in head.feats:
         return False
     if {"old", "year"} <= {w.lemma for w in words} and any(w.upos == "NUM" for w in words):
         return True
     return head.upos == "NOUN" and kinds.kind_of(head)[0] == "person"
 
-
-DEFINITE = frozenset({"the", "this", "that"})
 
 
 def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, last) -> None:
@@ -309,7 +306,7 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
     if kind == "description":
         # "the minister", "the Republican": the last person whose role or party fits
         # "an agency spokesman", "one mother": an indefinite description brings in someone new
-        indefinite = bool(words) and words[0].lemma in INDEFINITE and enabled("indefinite-is-new")
+        indefinite = bool(words) and words[0].lemma in INDEFINITE_DETERMINERS and enabled("indefinite-is-new")
         target = description_referent(ds, head, last) if enabled("coref:description") and not indefinite else None
         rule = "coref:description"
         if target is None and not indefinite and enabled("coref:person-description") \

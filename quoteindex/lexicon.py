@@ -181,3 +181,7 @@ def org_kind(words: list[str]) -> str | None:
                 return kind
     return None
 
+# Determiners that make a noun phrase a definite description ("the minister", "this agent") or an
+# indefinite one, someone new ("an agency spokesman", "one mother").
+DEFINITE_DETERMINERS = frozenset({"the", "this", "these", "that", "those"})
+INDEFINITE_DETERMINERS = frozenset({"a", "an", "one", "another"})

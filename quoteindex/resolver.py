@@ -29,8 +29,8 @@ from pathlib import Path
 from .annotations import Analysis, Word
 from .gender import first_name_gender
 from .resources import data_path
-from .lexicon import (FEMALE_TITLES, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_NOUNS, REPORTING_NOUNS,
-                      REPORTING_VERBS, ROLE_WORDS)
+from .lexicon import (DEFINITE_DETERMINERS, FEMALE_TITLES, GROUP_NOUNS, MALE_TITLES, ORG_NOUNS, PERSON_NOUNS,
+                      REPORTING_NOUNS, REPORTING_VERBS, ROLE_WORDS)
 
 MODEL_PATH = data_path("models", "coref.json")
 
@@ -44,7 +44,6 @@ PRONOUN_GROUP = {
 }
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m",
                   "she": "f", "her": "f", "hers": "f", "herself": "f"}
-DESCRIPTION_DETS = frozenset({"the", "this", "these", "that", "those"})
 
 WINDOW_SENTENCES = 5
 MAX_CANDIDATES = 60
@@ -89,7 +88,7 @@ def anaphor_group(a: Analysis, w: Word) -> str | None:
         return PRONOUN_GROUP[low]
     if w.upos == "NOUN" and w.deprel not in NON_HEADS:
         kids = [a.words[c] for c in w.children]
-        if any(k.deprel == "det" and k.text.lower() in DESCRIPTION_DETS and k.i < w.i for k in kids) \
+        if any(k.deprel == "det" and k.text.lower() in DEFINITE_DETERMINERS and k.i < w.i for k in kids) \
                 and not any(k.upos == "PROPN" or k.deprel == "nmod:poss" for k in kids if k.i < w.i):
             return "desc"
     return None
