@@ -77,9 +77,7 @@ class DocumentSpeakers:
             reporting = any(x.deprel.startswith("nsubj") and x.head >= 0 and a.words[x.head].lemma in REPORTING_VERBS
                             for x in name_words)
             if first_name_gender(name) or (reporting and len(name_words) >= 1):
-                self.names.append(name)
-                self.people.append((name_words[0].start, name, name_words[-1]))
-                self._person_words.update({x.i: (name_words[0].start, name) for x in name_words})
+                self._add_person(name_words[0].start, name, [x.i for x in name_words])
         self._introduced = sorted(self.people, key=lambda p: p[0])  # (offset, name as written, head)
         self._introduced_starts = [p[0] for p in self._introduced]
         self._index_names()
