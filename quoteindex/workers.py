@@ -17,6 +17,7 @@ the documents it held are retried one by one, so only the one that kills it is l
 from __future__ import annotations
 
 import os
+import queue
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from .ingest import Document
 #: a chunk closes at this many characters (about 3,000 words, a few seconds of one core), so the
 #: workers share a run evenly to its end; batching more articles per Stanza call gains little
 CHUNK_CHARS = 20_000
+
+#: finished chunks held for the one before them, as a multiple of the chunks running
+REORDER = 4
 
 
 @dataclass(frozen=True)
@@ -235,22 +239,36 @@ class DaskCluster:
 def outcomes(backend, documents: Iterable[Document], batch_size: int = 8) -> Iterator[tuple[Document, object]]:
     """(document, quote records or Failed) for every document, in input order.
 
-    At most `backend.window` chunks are in flight; the documents are read only as far
-    ahead as that. A chunk whose worker died is retried one document at a time (after
-    the pool is restarted), so a document that kills its worker is the only one lost.
+    At most `backend.window` chunks are running at a time, and at most `REORDER` times
+    that many are held (running or finished, waiting for an earlier one): the documents
+    are read only as far ahead as that. A long chunk at the head of the line does not
+    idle the other workers, which go on with the chunks after it. A chunk whose worker
+    died is retried one document at a time (after the pool is restarted), so a document
+    that kills its worker is the only one lost.
     """
     inflight: deque = deque()
+    finished: "queue.SimpleQueue[None]" = queue.SimpleQueue()  # a token per future that ends: time to refill
     source = chunks(documents, batch_size)
+    exhausted = False
     try:
         while True:
-            while len(inflight) < backend.window:
+            running = sum(not fut.done() for _, fut in inflight)
+            while not exhausted and running < backend.window and len(inflight) < REORDER * backend.window:
                 chunk = next(source, None)
                 if chunk is None:
+                    exhausted = True
                     break
-                inflight.append((chunk, _submit(backend, chunk)))
+                fut = _submit(backend, chunk)
+                fut.add_done_callback(lambda _: finished.put(None))
+                inflight.append((chunk, fut))
+                running += 1
             if not inflight:
                 return
-            chunk, fut = inflight.popleft()
+            chunk, fut = inflight[0]
+            if not fut.done():
+                finished.get()  # some chunk ended: refill, then look at the head again
+                continue
+            inflight.popleft()
             try:
                 results = fut.result()
             except Exception as exc:

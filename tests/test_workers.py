@@ -162,7 +162,7 @@ def test_documents_are_streamed_not_held():
     for n, (doc, records) in enumerate(workers.outcomes(_Instant(), corpus(), batch_size=8), 1):
         ahead = max(ahead, read - n)
     assert n == 10_000
-    assert ahead <= _Instant.window * 8  # never more than the chunks in flight
+    assert ahead <= workers.REORDER * _Instant.window * 8  # never more than the chunks held
 
 
 def test_chunks_close_on_size_or_characters():
@@ -281,3 +281,36 @@ def test_a_pool_broken_when_the_next_chunk_is_submitted_retries_instead_of_faili
     backend = Breaking()
     got = list(workers.outcomes(backend, _docs(["a", "b", "c", "d", "e", "f"]), batch_size=2))
     assert [doc.text for doc, _ in got] == ["a", "b", "c", "d", "e", "f"] and backend.restarts == 1
+
+
+def test_a_slow_chunk_at_the_head_does_not_idle_the_other_workers():
+    from concurrent.futures import ThreadPoolExecutor
+    import threading
+
+    release, others = threading.Event(), []
+
+    def work(docs):
+        if docs[0].text == "slow":
+            released = release.wait(timeout=20)
+            return [[{"released_by_others": released}] for _ in docs]
+        others.append(docs[0].text)
+        if len(others) == 4:  # the other worker went on past the chunks the head holds back
+            release.set()
+        return [[] for _ in docs]
+
+    class Threads:
+        window = 2
+
+        def __init__(self):
+            self.pool = ThreadPoolExecutor(2)
+
+        def submit(self, docs):
+            return self.pool.submit(work, docs)
+
+    backend = Threads()
+    try:
+        got = list(workers.outcomes(backend, _docs(["slow", "b", "c", "d", "e", "f"]), batch_size=1))
+    finally:
+        backend.pool.shutdown()
+    assert [d.text for d, _ in got] == ["slow", "b", "c", "d", "e", "f"]
+    assert got[0][1] == [{"released_by_others": True}]
