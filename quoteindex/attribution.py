@@ -19,7 +19,7 @@ from .annotations import Analysis, Word
 from .coref import (DocumentSpeakers, description_referent, group_before, organisation_before, owned_description,
                     poll_share)
 from .lexicon import (DEFINITE_DETERMINERS, FIRST_PERSON, INDEFINITE_DETERMINERS, ORG_NOUNS, PERSON_PRONOUNS,
-                      PLURAL_PRONOUNS, RELATIVE_PRONOUNS, THING_PRONOUNS)
+                      PLURAL_PRONOUNS, RELATIVE_PRONOUNS, REPORTING_NOUNS, THING_PRONOUNS)
 from .mentions import appositive_role, in_dateline, mention_words, name_and_role, propn_run
 from . import kinds, resolver
 from .candidates import cannot_speak, choose, enabled, nominal_before, rule_confidence, speaker_head
@@ -48,9 +48,14 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             head, how = speaker_head(a, a.words[q.source]), ("name-colon" if q.cue == ":" else "according-to")
             if cannot_speak(a, head):
                 head = None  # "…, according to 2,095 metric tons": the parse's source is no source
+            elif head.deprel == "nmod:poss" and head.head == q.source and a.words[q.source].lemma not in REPORTING_NOUNS:
+                _note(q, "owner-speaks")
         elif q.cue_word is not None:
             best = choose(a, a.words[q.cue_word])
             head, how = (best.word, best.rule) if best is not None else (None, "")
+            if best is not None and head.deprel == "nmod:poss" and head.head == best.proposed.i \
+                    and best.proposed.lemma not in REPORTING_NOUNS:
+                _note(q, "owner-speaks")
             if (head is None or how == "shared-subject" or head.upos == "NUM") and q.kind != "direct" \
                     and enabled("poll-share"):
                 share = poll_share(a, a.words[q.cue_word])
@@ -137,6 +142,8 @@ RESOLUTION_RULES = {
                              "journalism school, said': a lead's description is the person named later with that noun",
     "coref:person-description": "'the real estate agent said', 'the 56-year-old said': a definite description of a "
                                 "person (GUM-learned noun class, or an age) is a person named before",
+    "owner-speaks": "'according to the researchers' calculations', 'the agency's analysis found': information "
+                    "someone owns is the owner's",
     "indefinite-is-new": "'an agency spokesman said': an indefinite description is someone new, not a person named before",
 }
 

@@ -531,6 +531,26 @@ def _issuer(a: Analysis, statement: Word) -> Word | None:
                  and a.words[c].upos in ("PROPN", "NOUN", "PRON")), None)
 
 
+def owner_speaks(a: Analysis, head: Word) -> Word | None:
+    """'her initial statement stated …', 'according to the researchers' calculations': a statement, or
+    a piece of information (GUM-learned noun kind 'abstract') someone owns, speaks for its owner.
+
+    Not for an owner written 'its' or 'my' (an organisation or the writer, left as the phrase
+    says), nor for a person, an organisation or an event ('his death', 'Trump's campaign').
+    Rule id `owner-speaks`: the statement's author always; an abstraction's owner only when enabled."""
+    if head.upos != "NOUN":
+        return None
+    owner = next((a.words[c] for c in head.children if a.words[c].deprel == "nmod:poss"), None)
+    if owner is None:
+        return None
+    if head.lemma in REPORTING_NOUNS:
+        return owner
+    if enabled("owner-speaks") and kinds.kind_of(head)[0] == "abstract" and speaker_kind(a, owner) == "speaker" \
+            and (owner.upos != "PRON" or owner.lemma in ("he", "she")):
+        return owner
+    return None
+
+
 def speaker_head(a: Analysis, head: Word) -> Word:
     """The head of the mention a proposal stands for: a "who" for its antecedent, a dateline
     skipped, a statement for its author, a description for the name set beside it."""
@@ -544,11 +564,11 @@ def speaker_head(a: Analysis, head: Word) -> Word:
         if j >= 0 and a.words[j].sent == head.sent and a.words[j].upos in ("PROPN", "NOUN"):
             head = a.words[j]
     head = _after_dateline(a, head)
-    if head.upos == "NOUN" and head.lemma in REPORTING_NOUNS:
-        owner = next((a.words[c] for c in head.children if a.words[c].deprel == "nmod:poss"), None)
-        if owner is not None:  # "her initial statement stated …": the statement's author
-            head = owner
-        elif head.deprel == "obj" and head.head >= 0:
+    author = owner_speaks(a, head)
+    if author is not None:
+        head = author
+    elif head.upos == "NOUN" and head.lemma in REPORTING_NOUNS:
+        if head.deprel == "obj" and head.head >= 0:
             # "Black Lives Matter issued a statement saying …": who issued it
             issuer = _issuer(a, head)
             if issuer is not None:

@@ -90,8 +90,11 @@ def mention_words(a: Analysis, h: Word) -> list[Word]:
         span.pop(0)  # "according to The Associated Press": the source is the Associated Press
     while span and span[-1].upos in ("PUNCT", "CCONJ", "ADP") and span[-1].text not in ("’s", "'s"):
         span.pop()
-    if len(span) > 1 and span[-1].text in ("’s", "'s", "’") and span[-1].head == h.i:
+    if len(span) > 1 and span[-1].text in ("’s", "'s", "’", "'") and span[-1].head == h.i:
         span.pop()  # the possessor itself speaks: "The senator’s response was: …" is the senator's
+        before = a.words[span[0].i - 1] if span[0].i > 0 else None
+        if before is not None and before.upos == "DET" and before.head == h.head and h.deprel == "nmod:poss":
+            span.insert(0, before)  # "the researchers' calculations" parsed with "the" on the calculations
     return span or [h]
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from parses import parse
 from quoteindex.attribution import extract
-from quoteindex.candidates import RULES, choose, disabled_rules, rule_table
+from quoteindex.candidates import RULES, choose, disabled_rules, rule_table, speaker_head
 from quoteindex.marks import find_marked_spans
 
 # (rule id, tokens 'text/UPOS/deprel/head[/lemma[/xpos]]', entities, index of the cue, expected speaker word)
@@ -228,6 +228,26 @@ def test_according_to_names_the_noun_after_to_whatever_the_parse_hung_it_on():
               "to/ADP/fixed/14 Edmunds.com/PROPN/obl/14 ./PUNCT/punct/1", ((16, 16, "ORG"),))
     q = next(q for q in extract(a) if q.cue == "according to")
     assert q.speaker == "Edmunds.com"
+
+
+def test_information_someone_owns_speaks_for_its_owner():
+    # 'Prices rose sharply last year, according to the researchers' calculations.' ("the" on the calculations)
+    spec = ("Prices/NOUN/nsubj/1/price/NNS rose/VERB/root/-1/rise sharply/ADV/advmod/1 last/ADJ/amod/4 "
+            "year/NOUN/obl:tmod/1 ,/PUNCT/punct/11 according/VERB/case/11/accord to/ADP/case/11 the/DET/det/11 "
+            "researchers/NOUN/nmod:poss/11/researcher/NNS '/PART/case/9/'s/POS "
+            "calculations/NOUN/obl/1/calculation/NNS ./PUNCT/punct/1")
+    q = next(q for q in extract(parse(spec)) if q.cue == "according to")
+    assert q.speaker == "the researchers" and "owner-speaks" in q.evidence
+    token = disabled_rules.set(frozenset({"owner-speaks"}))
+    try:
+        q = next(q for q in extract(parse(spec)) if q.cue == "according to")
+    finally:
+        disabled_rules.reset(token)
+    assert q.speaker != "the researchers"
+    # an event is nobody's statement: 'his death was shadowed by theories suggesting …' is not his
+    b = parse("His/PRON/nmod:poss/1/he/PRP$ death/NOUN/nsubj/2 worried/VERB/root/-1/worry "
+              "officials/NOUN/obj/2/official/NNS ./PUNCT/punct/2")
+    assert speaker_head(b, b.words[1]).text == "death"
 
 
 def test_a_name_closing_the_first_phrase_after_the_mark_survives_a_mistagged_title():
