@@ -63,10 +63,7 @@ def _backend(nlp, models: str | None, workers: int, scheduler: str | None):
     """Where the NLP runs: a Dask cluster, a pool of processes, or this process."""
     if scheduler:  # the models are the workers' (a missing set is their error, said here in one line)
         return workers_mod.DaskCluster.connect(scheduler, models)
-    if workers > 1:
-        from .models import resolve
-
-        resolve(models)
+    if workers > 1:  # the models were found by `run` before anything was read
         return workers_mod.LocalPool(workers, models)
     if nlp is None:
         from .models import load_pipeline
@@ -105,6 +102,10 @@ def run(inputs: Iterable[Path | str], db_path: Path | str, nlp=None, *, models: 
             store.ensure_schema(db)
         return db
 
+    if nlp is None and not scheduler:
+        from .models import resolve
+
+        resolve(models)  # models that are not there are said before a database is created
     if Path(db_path).exists():
         opened()  # a database that cannot be used is said before any reading
     # a scheduler that cannot be reached is said before any reading too (worker processes start on demand)

@@ -50,6 +50,7 @@ def test_missing_models_is_a_one_line_error(tmp_path, seeds_dir):
     result = runner.invoke(app, ["extract", str(tmp_path / "x.db"), str(seeds_dir), "--models", str(tmp_path)])
     assert result.exit_code == 1
     assert "Error:" in result.output and str(tmp_path) in result.output.replace("\n", "")
+    assert not (tmp_path / "x.db").exists()  # nothing could be extracted: no empty database left behind
 
 
 def test_not_a_database_is_a_clear_error(tmp_path, seeds_dir):
