@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import json
+import os
 import sqlite3
 import sys
 from contextlib import contextmanager
@@ -128,6 +129,9 @@ def reported() -> Iterator[None]:
         yield
     except QuoteindexError as exc:
         _fail(str(exc))
+    except BrokenPipeError:  # `quoteindex export DB | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        raise typer.Exit(0) from None
     except OSError as exc:  # a path the library did not foresee (permissions, a full disk): still one line
         _fail(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}")
     except sqlite3.DatabaseError as exc:

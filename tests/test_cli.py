@@ -211,3 +211,15 @@ def test_demo_writes_the_database_given_or_demo_db_in_the_current_folder(tmp_pat
     assert "2 documents extracted" in result.output and (tmp_path / "demo.db").is_file()
     result = runner.invoke(app, ["demo", str(tmp_path / "elsewhere.db"), "--no-serve"])
     assert result.exit_code == 0 and (tmp_path / "elsewhere.db").is_file()
+
+
+def test_export_into_a_pipe_closed_early_is_quiet(seeds_db):
+    # `quoteindex export DB | head -1`: the reader stops; no "Error: Broken pipe", no traceback
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("quoteindex")
+    done = subprocess.run(f"'{exe}' export '{seeds_db}' --format csv | true; "
+                          "echo exit=${PIPESTATUS[0]}", shell=True, executable="/bin/bash",
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "exit=0" and done.stderr == ""
