@@ -99,13 +99,16 @@ def test_ner_settles_names():
     assert kinds.kind_of(word("Tuesday", upos="PROPN", ner="PERSON"))[0] == "time"
 
 
-def test_a_named_place_speaks_only_as_a_subject():
+def test_a_place_speaks_only_as_a_subject():
     russia = word("Russia", upos="PROPN", ner="GPE")
     assert kinds.kind_of(russia)[0] == "place"
     assert not kinds.can_speak(russia)
     assert kinds.can_speak(russia, as_subject=True)
-    # a common-noun place is no speaker even as a subject
-    assert not kinds.can_speak(word("city"), as_subject=True)
+    # a common-noun place too: 'the city said it would appeal', 'the states say the Act …' (its government)
+    for w in (word("city"), word("states", "state")):
+        assert kinds.kind_of(w)[0] == "place"
+        assert kinds.can_speak(w, as_subject=True)
+        assert not kinds.can_speak(word(w.text, w.lemma, deprel="obl"))
 
 
 def test_documents_speak():
