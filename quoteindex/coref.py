@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from . import kinds
 from .annotations import Analysis, Word
 from .gender import first_name_gender
 from .candidates import enabled
@@ -521,11 +522,12 @@ def _organisation_kind(a: Analysis, e) -> str | None:
 
 
 def group_before(a: Analysis, pron: Word) -> str | None:
-    """'they' picks up the nearest plural subject in this or the previous sentence ('Democrats …; they said')."""
+    """'they' picks up the nearest plural subject that can speak in this or the previous sentence
+    ('Democrats …; they said'; not 'The results show …. They call for …')."""
     lo = a.sentences[max(0, pron.sent - 1)][0]
     for w in reversed(a.words[lo:pron.i]):
         if w.deprel.startswith("nsubj") and w.upos in ("NOUN", "PROPN") and "Number=Plur" in w.feats \
-                and w.i not in a.quoted and w.lemma not in REPORTING_NOUNS:
+                and w.i not in a.quoted and w.lemma not in REPORTING_NOUNS and kinds.can_speak(w, as_subject=True):
             ws = mention_words(a, w)
             return a.text[ws[0].start:ws[-1].end]
     return None

@@ -502,3 +502,14 @@ def test_a_closing_reports_after_a_described_source_still_reports():
     b = parse("Two/NUM/nummod/1 men/NOUN/nsubj/2/man/NNS fled/VERB/root/-1/flee ,/PUNCT/punct/5 "
               "police/NOUN/compound/5 reports/NOUN/appos/1/report/NNS ./PUNCT/punct/2")
     assert not [q for q in extract(b) if q.kind == "indirect"]
+
+
+def test_they_is_the_nearest_plural_subject_that_can_speak():
+    # 'Researchers say the results show gaps. They …': the results are no one 'they' could be
+    from quoteindex.coref import group_before
+
+    a = parse("Researchers/NOUN/nsubj/1/researcher/NNS say/VERB/root/-1/say/VBP the/DET/det/3 "
+              "results/NOUN/nsubj/4/result/NNS show/VERB/ccomp/1/show/VBP gaps/NOUN/obj/4/gap/NNS ./PUNCT/punct/1 "
+              "They/PRON/nsubj/8/they/PRP call/VERB/root/-1/call/VBP for/ADP/case/10 action/NOUN/obl/8 "
+              "./PUNCT/punct/8")
+    assert group_before(a, a.words[7]) == "Researchers"
