@@ -24,7 +24,7 @@ from .annotations import Analysis, Entity, Word
 from .gender import first_name_gender
 from .lexicon import (GROUP_NOUNS, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, PLURAL_PRONOUNS, RELATIVE_PRONOUNS,
                       REPORTING_NOUNS, REPORTING_VERBS, ROLE_WORDS, THING_PRONOUNS)
-from .mentions import DATELINE, PERSON_TYPES, is_possessed, is_temporal, nominal_run, span_text
+from .mentions import DATELINE, PERSON_TYPES, is_possessed, is_temporal, mention_words, nominal_run, span_text
 from .quotes import ADVERBIAL_OPENERS, by_agent
 
 SUBJECT_RELS = ("nsubj", "nsubj:pass", "csubj")
@@ -227,6 +227,20 @@ def subject(a: Analysis, v: Word, depth: int) -> Word | None:
         if j + 1 == v.i or all(x.upos in ("ADV", "AUX", "PART") for x in a.words[j + 1:v.i]):
             w = a.words[j]
     return w
+
+
+@rule("for-subject", 90, 0.85)
+def for_subject(a: Analysis, v: Word, depth: int) -> Word | None:
+    """'It would be strange for Congress to say …': the 'for' phrase right before an infinitive cue is its
+    subject, whatever the parse hung it on."""
+    if v.i < 3 or a.words[v.i - 1].text.lower() != "to" or a.words[v.i - 1].upos != "PART":
+        return None
+    w = a.words[v.i - 2]
+    if w.sent != v.sent or w.upos not in ("PROPN", "NOUN", "PRON"):
+        return None
+    first = min(mention_words(a, w), key=lambda x: x.i)
+    before = a.words[first.i - 1] if first.i > 0 else None
+    return w if before is not None and before.text.lower() == "for" and before.head == w.i else None
 
 
 @rule("statement-author", 88, 0.7)

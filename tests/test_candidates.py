@@ -48,6 +48,10 @@ CASES = [
     ("describing-participle",
      "They/PRON/nsubj/1 issued/VERB/root/-1/issue a/DET/det/3 statement/NOUN/obj/1 saying/VERB/acl/3/say "
      "it/PRON/nsubj/6 failed/VERB/ccomp/4/fail ./PUNCT/punct/1", (), 4, "They"),
+    ("for-subject",
+     "It/PRON/nsubj/3 would/AUX/aux/3 be/AUX/cop/3 strange/ADJ/root/-1 for/ADP/case/5 Congress/PROPN/obl/3 "
+     "to/PART/mark/7 say/VERB/advcl/3/say it/PRON/nsubj/9 failed/VERB/ccomp/7/fail ./PUNCT/punct/3",
+     ((5, 5, "ORG"),), 7, "Congress"),
     ("shared-subject",
      "Lee/PROPN/nsubj/1 thanked/VERB/root/-1/thank them/PRON/obj/1 ,/PUNCT/punct/4 saying/VERB/advcl/1/say "
      "it/PRON/nsubj/6 mattered/VERB/ccomp/4/matter ./PUNCT/punct/1", ((0, 0, "PERSON"),), 4, "Lee"),
