@@ -584,7 +584,8 @@ def _verb_candidates(a: Analysis, span: MarkedSpan, marked: list[MarkedSpan], le
 
 def colon_lead(a: Analysis, m: MarkedSpan) -> Word | None:
     """'Smith agreed: “It’s a different job altogether.”': the verb of a clause that leads into a quotation
-    with a colon, when its subject is named; the quotation is that subject's, whatever the verb."""
+    with a colon, when its subject is named and can speak; the quotation is that subject's, whatever the
+    verb (not 'That process led to a realization: “…”', which goes on quoting whoever spoke before)."""
     if not a.text[max(0, m.open_at - 3):m.open_at].rstrip().endswith(":"):
         return None
     colon = a.word_at(a.text.rindex(":", 0, m.open_at))
@@ -595,6 +596,8 @@ def colon_lead(a: Analysis, m: MarkedSpan) -> Word | None:
         return None
     subject = next((a.words[c] for c in root.children if a.words[c].deprel == "nsubj"), None)
     if subject is None or subject.i in a.quoted or subject.upos not in ("PROPN", "PRON", "NOUN"):
+        return None
+    if subject.upos == "NOUN" and not kinds.can_speak(subject, as_subject=True):
         return None
     return root
 

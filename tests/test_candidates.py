@@ -107,6 +107,17 @@ def test_a_clause_leading_into_a_quotation_with_a_colon_cues_it():
     assert q.cue == "agreed" and "cue:colon-lead" in q.evidence and q.speaker == "Smith"
 
 
+def test_a_colon_lead_whose_subject_cannot_speak_is_no_cue():
+    # '“I fought for it,” she said. That process led to a realization: “It is hard.”' goes on quoting her
+    a = parse("“/PUNCT/punct/4 I/PRON/nsubj/2 fought/VERB/ccomp/6/fight ,/PUNCT/punct/2 ”/PUNCT/punct/2 "
+              "she/PRON/nsubj/6/she said/VERB/root/-1/say ./PUNCT/punct/6 "
+              "That/DET/det/9 process/NOUN/nsubj/10 led/VERB/root/-1/lead to/ADP/case/13 a/DET/det/13 "
+              "realization/NOUN/obl/10 :/PUNCT/punct/10 “/PUNCT/punct/18 It/PRON/nsubj/18 is/AUX/cop/18/be "
+              "hard/ADJ/parataxis/10 ./PUNCT/punct/18 ”/PUNCT/punct/18")
+    q = next(q for q in extract(a) if "hard" in a.text[q.start:q.end])
+    assert q.cue != "led" and q.speaker != "That process"
+
+
 def test_title_case_words_are_never_cues():
     a = parse("Orbán/PROPN/nsubj/1 Tells/VERB/root/-1/tell Trump/PROPN/obj/1 ‘/PUNCT/punct/5 It/PRON/nsubj/5 "
               "Would/AUX/aux/6/would Take/VERB/ccomp/1/take a/DET/det/8 Miracle/NOUN/obj/6 ’/PUNCT/punct/6",
