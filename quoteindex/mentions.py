@@ -106,8 +106,8 @@ def title_strip(tokens: list[Word]) -> tuple[list[Word], list[Word]]:
     """
     k = 0
     for j, t in enumerate(tokens[:-1]):
-        if is_title(t.text):
-            k = j + 1  # "Defence Minister", "Lawyer", "Star": what they are, not their name
+        if is_title(t.text) and not (tokens[j + 1].start == t.end and tokens[j + 1].text in ("-", "‐", "–")):
+            k = j + 1  # "Defence Minister", "Lawyer", "Star": what they are, not their name ("KING-TV" is one)
     while k < len(tokens) - 1 and tokens[k].upos != "PROPN":
         k += 1
     return tokens[:k], tokens[k:]

@@ -528,3 +528,18 @@ def test_they_is_the_nearest_plural_subject_that_can_speak():
               "They/PRON/nsubj/8/they/PRP call/VERB/root/-1/call/VBP for/ADP/case/10 action/NOUN/obl/8 "
               "./PUNCT/punct/8")
     assert group_before(a, a.words[7]) == "Researchers"
+
+
+def test_a_title_word_hyphened_to_the_next_is_part_of_the_name():
+    # '…, KING-TV reported.': a station's call sign, not King TV
+    from quoteindex.mentions import title_strip
+
+    a = parse("Marchers/NOUN/nsubj/1/marcher/NNS gathered/VERB/root/-1/gather in/ADP/case/4 the/DET/det/4 "
+              "park/NOUN/obl/1 ,/PUNCT/punct/9 KING/PROPN/compound/8/king -/PUNCT/punct/6/-/HYPH "
+              "TV/PROPN/nsubj/9/tv reported/VERB/parataxis/1/report ./PUNCT/punct/1")
+    roles, name = title_strip(a.words[6:9])
+    assert not roles and [w.text for w in name] == ["KING", "-", "TV"]
+    q = next(q for q in extract(a) if q.cue == "reported")
+    assert q.speaker == "KING-TV" and not q.role
+    roles, name = title_strip(parse("King/PROPN/compound/1 Charles/PROPN/root/-1").words)
+    assert [w.text for w in roles] == ["King"] and [w.text for w in name] == ["Charles"]
