@@ -421,7 +421,14 @@ def left_nominal(a: Analysis, v: Word, depth: int) -> Word | None:
         j -= 1
     if j >= a.sentences[v.sent][0] and a.words[j].i not in a.quoted and nominal(a.words[j]) \
             and a.words[j].upos in ("PROPN", "NOUN", "PRON") and not is_temporal(a.words[j]):
-        return a.words[j]
+        w = a.words[j]
+        while w.deprel == "nmod" and 0 <= w.head < w.i and a.words[w.head].sent == w.sent \
+                and a.words[w.head].upos in ("PROPN", "NOUN") \
+                and any(a.words[c].deprel == "case" and a.words[c].lemma in ("of", "for") for c in w.children):
+            # 'the Director-General of the World Health Organization said', 'a spokesman for the ministry said':
+            # the head, not the of-phrase
+            w = a.words[w.head]
+        return w
     return None
 
 

@@ -543,3 +543,17 @@ def test_a_title_word_hyphened_to_the_next_is_part_of_the_name():
     assert q.speaker == "KING-TV" and not q.role
     roles, name = title_strip(parse("King/PROPN/compound/1 Charles/PROPN/root/-1").words)
     assert [w.text for w in roles] == ["King"] and [w.text for w in name] == ["Charles"]
+
+
+def test_the_nominal_before_the_verb_is_the_head_not_its_of_phrase():
+    # 'The spokesman for the agency said it is feasible.' with "spokesman" hung on "feasible": not the agency
+    a = parse("The/DET/det/1 spokesman/NOUN/nsubj/9 for/ADP/case/4 the/DET/det/4 agency/NOUN/nmod/1 "
+              "said/VERB/root/-1/say it/PRON/nsubj/9 is/AUX/cop/9/be really/ADV/advmod/9 feasible/ADJ/ccomp/5 "
+              "./PUNCT/punct/5")
+    best = choose(a, a.words[5])
+    assert best.rule == "left-nominal" and best.word.text == "spokesman"
+    # an on-phrase is not climbed: '… the Fund on two articles published …' stays the articles
+    b = parse("They/PRON/nsubj/1 worked/VERB/root/-1/work with/ADP/case/3 Fund/PROPN/obl/1 on/ADP/case/5 "
+              "articles/NOUN/nmod/3/article/NNS published/VERB/acl/5/publish ./PUNCT/punct/1")
+    from quoteindex.candidates import left_nominal
+    assert left_nominal(b, b.words[6], 0).text == "articles"
