@@ -278,7 +278,14 @@ def preverbal(a: Analysis, v: Word, depth: int) -> Word | None:
     pre = [a.words[c] for c in v.children if a.words[c].start < v.start and nominal(a.words[c])
            and a.words[c].deprel in ("obl", "obj", "dep", "nmod", "appos", "iobj")
            and not any(a.words[k].deprel == "case" for k in a.words[c].children)]
-    return max(pre, key=lambda w: w.start) if pre else None
+    if not pre:
+        return None
+    w = max(pre, key=lambda w: w.start)
+    # 'In the fifth century BC, Leucippus and Democritus argued' parsed with the names conjoined to "BC":
+    # the subject is the conjunct after the comma
+    after = [a.words[c] for c in w.children if a.words[c].deprel == "conj" and a.words[c].start < v.start
+             and a.words[c].i > 0 and a.words[a.words[c].i - 1].text == ","]
+    return after[0] if after else w
 
 
 def _opens_clause(a: Analysis, w: Word, v: Word) -> bool:

@@ -557,3 +557,13 @@ def test_the_nominal_before_the_verb_is_the_head_not_its_of_phrase():
               "articles/NOUN/nmod/3/article/NNS published/VERB/acl/5/publish ./PUNCT/punct/1")
     from quoteindex.candidates import left_nominal
     assert left_nominal(b, b.words[6], 0).text == "articles"
+
+
+def test_a_name_conjoined_after_a_fronted_phrase_is_the_subject_not_the_phrase():
+    # 'In the fifth century BC, Leucippus argued that matter was finite.' with "Leucippus" a conjunct of "BC"
+    from quoteindex.candidates import preverbal
+
+    a = parse("In/ADP/case/3 the/DET/det/3 fifth/ADJ/amod/3 century/NOUN/obl/7 BC/PROPN/obl/7 ,/PUNCT/punct/6 "
+              "Leucippus/PROPN/conj/4 argued/VERB/root/-1/argue that/SCONJ/mark/12 matter/NOUN/nsubj/12 "
+              "was/AUX/cop/12/be very/ADV/advmod/12 finite/ADJ/ccomp/7 ./PUNCT/punct/7", ((6, 6, "PERSON"),))
+    assert preverbal(a, a.words[7], 0).text == "Leucippus"
