@@ -479,19 +479,31 @@ def table(res: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def add_corpora_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpora", type=Path, required=True, help="folder holding gum/ (GUM's GitHub repository)")
+
+
+def gum_with_coref(corpora: Path) -> Path | None:
+    """GUM under `corpora` when it holds the coreference layer; else None, said on stderr."""
+    gum = corpora / "gum"
+    if not (gum / "coref" / "conll").is_dir():
+        print(f"no GUM coreference data under {gum}", file=sys.stderr)
+        return None
+    return gum
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     from . import bundled_dir
 
-    p.add_argument("--corpora", type=Path, required=True, help="folder holding gum/ (GUM's GitHub repository)")
+    add_corpora_argument(p)
     p.add_argument("--out", type=Path, default=bundled_dir() / "coref.json",
                    help="where to write the model (default: the package's bundled set)")
     p.add_argument("--work", type=Path, default=Path("/tmp/coref"), help="cache for Stanza analyses")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
-    gum = args.corpora / "gum"
-    if not (gum / "coref" / "conll").is_dir():
-        print(f"no GUM coreference data under {gum}", file=sys.stderr)
+    gum = gum_with_coref(args.corpora)
+    if gum is None:
         return 2
     from . import load_pipeline
     factory = lambda: load_pipeline(threads=args.threads)  # noqa: E731

@@ -44,13 +44,12 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .coref_train import GoldDoc, GoldMap, _types, analyses, gold_analysis
+from .coref_train import GoldDoc, GoldMap, _types, add_corpora_argument, analyses, gold_analysis, gum_with_coref
 from .training.corpus import GUM_GENRES, all_gum_genres, gum_docs
 
 #: Subjects left out: the interviewer and interviewee speak as I / we / you, whom no chain names.
@@ -400,7 +399,7 @@ def run(corpora: Path, work: Path, genres=GUM_GENRES, splits=("dev", "test"), th
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--corpora", type=Path, required=True, help="folder holding gum/ (GUM's GitHub repository)")
+    add_corpora_argument(p)
     p.add_argument("--work", type=Path, default=Path("/tmp/gumattr"), help="cache for Stanza analyses")
     p.add_argument("--errors", type=Path, help="write the wrong attributions here, grouped by class")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON")
@@ -408,9 +407,8 @@ def main(argv=None) -> int:
                    help="every GUM genre but reddit (fiction, essays, …: text the licensed models never use)")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
-    gum = args.corpora / "gum"
-    if not (gum / "coref" / "conll").is_dir():
-        print(f"no GUM coreference data under {gum}", file=sys.stderr)
+    gum = gum_with_coref(args.corpora)
+    if gum is None:
         return 2
     genres = all_gum_genres(gum) if args.all_genres else GUM_GENRES
     cases = run(args.corpora, args.work, genres, threads=args.threads)
