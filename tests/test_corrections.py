@@ -7,7 +7,7 @@ from quoteindex import corrections, store
 from quoteindex.cli import app
 from quoteindex.errors import OverrideError
 from quoteindex.speakers import SpeakerIndex
-from speaker_db import add_document, make_db, quote, speaker_of
+from speaker_db import add_document, make_db, quote
 
 runner = CliRunner()
 
