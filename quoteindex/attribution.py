@@ -129,6 +129,8 @@ RESOLUTION_RULES = {
     "continuation": "a quotation with no cue continues its paragraph's speaker",
     "coref:pronoun": "'“…,” he said': the person 'he'/'she' refers to by recency, salience, gender and the learned resolver",
     "coref:learned-pronoun": "the learned resolver's vote inside coref:pronoun (GUM-trained mention ranking)",
+    "coref:not-named-inside": "'He said, “Andy Warhol was the center of the Zeitgeist”': 'he' is not the person the "
+                              "quotation names",
     "coref:plural-subject": "'Democrats …; they said': the nearest plural subject",
     "coref:previous-organisation": "'it said' / 'they said': the organisation or group that spoke last",
     "coref:possessor-namesake": "'Hungary's prime minister' after 'Hungary's Orbán': the person written with the same possessor",
@@ -265,7 +267,13 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
         if enabled("coref:pronoun"):
             last_sp = (last[0], last[1]) if last and last[3] == "person" else None
             learned = learned_antecedents(a, ds, head, last) if enabled("coref:learned-pronoun") else None
-            name = ds.person_before(head.start, PERSON_PRONOUNS[low], last_sp, learned, LEARNED_WEIGHT)
+            # a quotation talks about the people it names, in the third person: they are not who says it
+            inside = ds.named_inside(q.start, q.end) if q.kind != "indirect" and enabled("coref:not-named-inside") \
+                else frozenset()
+            name = ds.person_before(head.start, PERSON_PRONOUNS[low], last_sp, learned, LEARNED_WEIGHT,
+                                    exclude=inside)
+            if inside and name != ds.person_before(head.start, PERSON_PRONOUNS[low], last_sp, learned, LEARNED_WEIGHT):
+                q.evidence += ";coref:not-named-inside"
             rule = "coref:pronoun"
         if name:
             ds.gender.setdefault(name, PERSON_PRONOUNS[low])

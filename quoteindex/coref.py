@@ -378,19 +378,19 @@ class DocumentSpeakers:
 
     def person_before(self, offset: int, gender: str | None, last_speaker: tuple[str, int] | None,
                       learned: dict[str, float] | None = None, weight: float = 0.0,
-                      quoted_bonus: float = QUOTED_BONUS) -> str | None:
+                      quoted_bonus: float = QUOTED_BONUS, exclude: frozenset[str] = frozenset()) -> str | None:
         """The person a pronoun at `offset` most likely refers to.
 
-        Candidates are the people named before it outside quotations; the score favours
-        recency (in sentences), people already quoted (news keeps quoting the same
-        source), subjects, and the previous speaker; a known other gender rules one out.
+        Candidates are the people named before it outside quotations (and not in `exclude`);
+        the score favours recency (in sentences), people already quoted (news keeps quoting
+        the same source), subjects, and the previous speaker; a known other gender rules one out.
         """
         here = self.a.word_at(offset)
         here_sent = here.sent if here else 0
         best: tuple[float, str] | None = None
         seen: dict[str, float] = {}
         for start, full, sent, subject, main in self._antecedents():
-            if start >= offset:
+            if start >= offset or full in exclude:
                 continue
             if gender is not None and self.gender.get(full) not in (None, gender):
                 continue
@@ -416,9 +416,17 @@ class DocumentSpeakers:
                 best = (score, full)
         if best is not None:
             return best[1]
-        if last_speaker and (gender is None or self.gender.get(last_speaker[0]) in (None, gender)):
+        if last_speaker and last_speaker[0] not in exclude and (
+                gender is None or self.gender.get(last_speaker[0]) in (None, gender)):
             return last_speaker[0]
         return None
+
+    def named_inside(self, start: int, end: int) -> frozenset[str]:
+        """The people a quotation between `start` and `end` names ('“Andy Warhol was the center of the
+        Zeitgeist,” he said'), by their fullest names."""
+        return frozenset(self.full_name(person_name(self.a, e)[0], e.start) for e in self.a.entities_near(start, end)
+                         if e.type in PERSON_TYPES and e.words and start <= e.start and e.end <= end
+                         and all(j in self.a.quoted for j in e.words))  # a mixed quotation's own words only
 
 
 def sentence_adverb(a: Analysis, ws: list[Word]) -> bool:

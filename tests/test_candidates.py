@@ -567,3 +567,22 @@ def test_a_name_conjoined_after_a_fronted_phrase_is_the_subject_not_the_phrase()
               "Leucippus/PROPN/conj/4 argued/VERB/root/-1/argue that/SCONJ/mark/12 matter/NOUN/nsubj/12 "
               "was/AUX/cop/12/be very/ADV/advmod/12 finite/ADJ/ccomp/7 ./PUNCT/punct/7", ((6, 6, "PERSON"),))
     assert preverbal(a, a.words[7], 0).text == "Leucippus"
+
+
+def test_he_is_not_the_person_his_quotation_names():
+    # 'Allton met him. Warhol painted soup. He said, “Warhol was the center.”': the quotation is about Warhol
+    spec = ("Allton/PROPN/nsubj/1 met/VERB/root/-1/meet him/PRON/obj/1/he ./PUNCT/punct/1 "
+            "Warhol/PROPN/nsubj/5 painted/VERB/root/-1/paint soup/NOUN/obj/5 ./PUNCT/punct/5 "
+            "He/PRON/nsubj/9/he said/VERB/root/-1/say ,/PUNCT/punct/9 “/PUNCT/punct/15 Warhol/PROPN/nsubj/15 "
+            "was/AUX/cop/15/be the/DET/det/15 center/NOUN/ccomp/9 ./PUNCT/punct/15 ”/PUNCT/punct/15")
+    entities = ((0, 0, "PERSON"), (4, 4, "PERSON"), (12, 12, "PERSON"))
+    a = parse(spec, entities)
+    q = next(q for q in extract(a) if "center" in a.text[q.start:q.end])
+    assert q.speaker == "Allton" and "coref:not-named-inside" in q.evidence
+    token = disabled_rules.set(frozenset({"coref:not-named-inside"}))
+    try:
+        a = parse(spec, entities)
+        q = next(q for q in extract(a) if "center" in a.text[q.start:q.end])
+    finally:
+        disabled_rules.reset(token)
+    assert q.speaker == "Warhol"
