@@ -213,6 +213,38 @@ def passive_agent(a: Analysis, v: Word, depth: int) -> Word | None:
     return by_agent(a, v)
 
 
+@rule("name-closing-subject", 93, 0.9)
+def name_closing_subject(a: Analysis, v: Word, depth: int) -> Word | None:
+    """'CEO of the Refugee Council Enver Solomon told …', 'Muslim Student Association president Sehar Memon
+    said …': a name that closes a long subject right before the verb speaks, not the title or the
+    organisation the parse made the subject's head."""
+    w = _first_subject(a, v)
+    if w is None or w.start > v.start:
+        return None
+    end = v.i - 1
+    while end > w.i and a.words[end].upos in ("AUX", "ADV", "PART"):
+        end -= 1
+    start = end
+    while start > w.i and a.words[start - 1].upos == "PROPN":
+        start -= 1
+    if a.words[end].upos != "PROPN" or start <= w.i:
+        return None  # the subject is the name itself, or no name closes it
+    for e in a.entities_near(a.words[start].start, a.words[end].end):
+        if e.type not in PERSON_TYPES and e.words and e.start <= a.words[start].start and e.end < a.words[end].end:
+            start = max(start, max(e.words) + 1)  # 'the Refugee Council | Enver Solomon': the name after the organisation's
+    run, prev = a.words[start:end + 1], a.words[start - 1]
+    if prev.upos not in ("NOUN", "PROPN") or any(x.upos in ("VERB", "AUX", "PUNCT", "PRON") for x in a.words[w.i:start]):
+        return None  # 'Fans of Taylor Swift said': the name is the of-phrase's; one noun phrase only
+    typed = [e for e in a.entities_near(run[0].start, run[-1].end) if e.start < run[-1].end and run[0].start < e.end]
+    if any(e.type not in PERSON_TYPES for e in typed):
+        return None  # 'officials in Washington said'
+    if prev.upos == "PROPN":  # the name's first word after an organisation's name: where the tagger put its end
+        org = [e for e in a.entities_near(prev.start, prev.end) if e.start <= prev.start and prev.end <= e.end]
+        if not org or org[0].type in PERSON_TYPES or len(run) < 2:
+            return None
+    return a.words[end]
+
+
 @rule("subject", 92, 0.9)
 def subject(a: Analysis, v: Word, depth: int) -> Word | None:
     """'Ukrainian officials said …': the cue's nominal subject, run on over a compound the parse cut."""

@@ -52,6 +52,9 @@ CASES = [
      "It/PRON/nsubj/3 would/AUX/aux/3 be/AUX/cop/3 strange/ADJ/root/-1 for/ADP/case/5 Congress/PROPN/obl/3 "
      "to/PART/mark/7 say/VERB/advcl/3/say it/PRON/nsubj/9 failed/VERB/ccomp/7/fail ./PUNCT/punct/3",
      ((5, 5, "ORG"),), 7, "Congress"),
+    ("name-closing-subject",
+     "Association/PROPN/compound/1 president/NOUN/nsubj/4 Sehar/PROPN/nmod/1 Memon/PROPN/flat/2 said/VERB/root/-1/say "
+     "it/PRON/nsubj/6 helped/VERB/ccomp/4/help ./PUNCT/punct/4", ((0, 0, "ORG"),), 4, "Memon"),
     ("shared-subject",
      "Lee/PROPN/nsubj/1 thanked/VERB/root/-1/thank them/PRON/obj/1 ,/PUNCT/punct/4 saying/VERB/advcl/1/say "
      "it/PRON/nsubj/6 mattered/VERB/ccomp/4/matter ./PUNCT/punct/1", ((0, 0, "PERSON"),), 4, "Lee"),
@@ -586,3 +589,17 @@ def test_he_is_not_the_person_his_quotation_names():
     finally:
         disabled_rules.reset(token)
     assert q.speaker == "Warhol"
+
+
+def test_a_name_closing_the_subject_speaks_but_not_an_of_phrase_name():
+    from quoteindex.candidates import name_closing_subject
+
+    # 'CEO of the Refugee Council Enver Solomon told Sky News …': after the organisation's name, the person's
+    a = parse("CEO/PROPN/nsubj/7 of/ADP/case/4 the/DET/det/4 Refugee/PROPN/compound/4 Council/PROPN/compound/5 "
+              "Enver/PROPN/compound/6 Solomon/PROPN/nmod/0 told/VERB/root/-1/tell Sky/PROPN/compound/9 "
+              "News/PROPN/obj/7 ./PUNCT/punct/7", ((3, 4, "ORG"), (8, 9, "ORG")))
+    assert name_closing_subject(a, a.words[7], 0).text == "Solomon"
+    # 'Fans of Taylor Swift said …': the name is the of-phrase's, the fans speak
+    b = parse("Fans/NOUN/nsubj/4/fan/NNS of/ADP/case/3 Taylor/PROPN/nmod/0 Swift/PROPN/flat/2 said/VERB/root/-1/say "
+              "it/PRON/nsubj/6 helped/VERB/ccomp/4/help ./PUNCT/punct/4", ((2, 3, "PERSON"),))
+    assert name_closing_subject(b, b.words[4], 0) is None
