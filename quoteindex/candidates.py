@@ -183,7 +183,16 @@ def closing_mark_name(a: Analysis, v: Word, depth: int) -> Word | None:
 
 @rule("parenthetical", 98, 0.85)
 def parenthetical(a: Analysis, v: Word, depth: int) -> Word | None:
-    """'The golf industry, she said, is …': the speaker sits between commas with the verb."""
+    """'The golf industry, she said, is …' / 'Recipients, said Mauer, are …': the speaker sits between
+    commas with the verb."""
+    if v.i > 0 and a.words[v.i - 1].text == "," and a.words[v.i - 1].sent == v.sent:  # inverted: ', said Mauer,'
+        j = v.i + 1
+        while j < len(a.words) and a.words[j].upos in ("PRON", "PROPN", "NOUN", "ADJ", "DET") and j - v.i <= 5:
+            j += 1
+        if v.i + 1 < j < len(a.words) and a.words[j].text == "," and a.words[j].sent == v.sent:
+            heads = [w for w in a.words[v.i + 1:j] if w.upos in ("PRON", "PROPN", "NOUN")]
+            if heads:
+                return heads[-1]
     if v.i + 1 >= len(a.words) or a.words[v.i + 1].text != ",":
         return None
     j = v.i - 1

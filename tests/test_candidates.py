@@ -603,3 +603,14 @@ def test_a_name_closing_the_subject_speaks_but_not_an_of_phrase_name():
     b = parse("Fans/NOUN/nsubj/4/fan/NNS of/ADP/case/3 Taylor/PROPN/nmod/0 Swift/PROPN/flat/2 said/VERB/root/-1/say "
               "it/PRON/nsubj/6 helped/VERB/ccomp/4/help ./PUNCT/punct/4", ((2, 3, "PERSON"),))
     assert name_closing_subject(b, b.words[4], 0) is None
+
+
+def test_an_inverted_parenthetical_cue_names_its_speaker_after_the_verb():
+    # 'Recipients, said Mauer, are required to show them.' with "recipients" parsed as the subject of "said"
+    from quoteindex.candidates import parenthetical
+
+    a = parse("Recipients/NOUN/nsubj/2/recipient/NNS ,/PUNCT/punct/0 said/VERB/root/-1/say Mauer/PROPN/obj/2 "
+              ",/PUNCT/punct/6 are/AUX/aux:pass/6/be required/VERB/ccomp/2/require to/PART/mark/8 show/VERB/xcomp/6 "
+              "them/PRON/obj/8 ./PUNCT/punct/2", ((3, 3, "PERSON"),))
+    assert parenthetical(a, a.words[2], 0).text == "Mauer"
+    assert choose(a, a.words[2]).word.text == "Mauer"
