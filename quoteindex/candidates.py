@@ -336,6 +336,26 @@ def _opens_clause(a: Analysis, w: Word, v: Word) -> bool:
                for x in run)
 
 
+@rule("name-set-off", 81, 0.8)
+def name_set_off(a: Analysis, v: Word, depth: int) -> Word | None:
+    """'After the match, Hernan Dario Gomez, Panama coach, said …': a person's name set off by commas right
+    before a verb the parse left without subject (it hung the name on the phrase before)."""
+    if _first_subject(a, v) is not None:
+        return None
+    lo = a.words[a.sentences[v.sent][0]].start
+    for e in reversed(a.entities_near(lo, v.start)):
+        if e.type not in PERSON_TYPES or not e.words or e.end > v.start or e.start < lo:
+            continue
+        between = a.text[e.end:v.start]
+        before = a.text[lo:e.start].rstrip()
+        aside = [w for w in a.words[max(e.words) + 1:v.i]]
+        if re.fullmatch(r"\s*(?:,[^,]{1,60},)?\s*", between) and (not before or before.endswith(",")) \
+                and not any(w.upos in ("VERB", "AUX") for w in aside):
+            return a.words[max(e.words)]
+        return None  # only the name nearest the verb
+    return None
+
+
 @rule("inverted-subject", 80, 0.85)
 def inverted_subject(a: Analysis, v: Word, depth: int) -> Word | None:
     """'“…,” said Defence Minister Rustem Umerov' / '…, said he': the name right after a cue that follows its quote."""

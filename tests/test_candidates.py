@@ -55,6 +55,10 @@ CASES = [
     ("name-closing-subject",
      "Association/PROPN/compound/1 president/NOUN/nsubj/4 Sehar/PROPN/nmod/1 Memon/PROPN/flat/2 said/VERB/root/-1/say "
      "it/PRON/nsubj/6 helped/VERB/ccomp/4/help ./PUNCT/punct/4", ((0, 0, "ORG"),), 4, "Memon"),
+    ("name-set-off",
+     "After/ADP/case/2 the/DET/det/2 match/NOUN/obl/10 ,/PUNCT/punct/2 Hernan/PROPN/appos/2 Gomez/PROPN/flat/4 "
+     ",/PUNCT/punct/8 the/DET/det/8 coach/NOUN/appos/4 ,/PUNCT/punct/2 said/VERB/root/-1/say it/PRON/nsubj/12 "
+     "mattered/VERB/ccomp/10/matter ./PUNCT/punct/10", ((4, 5, "PERSON"),), 10, "Gomez"),
     ("shared-subject",
      "Lee/PROPN/nsubj/1 thanked/VERB/root/-1/thank them/PRON/obj/1 ,/PUNCT/punct/4 saying/VERB/advcl/1/say "
      "it/PRON/nsubj/6 mattered/VERB/ccomp/4/matter ./PUNCT/punct/1", ((0, 0, "PERSON"),), 4, "Lee"),
