@@ -533,9 +533,11 @@ def group_before(a: Analysis, pron: Word) -> str | None:
     """'they' picks up the nearest plural subject that can speak in this or the previous sentence
     ('Democrats …; they said'; not 'The results show …. They call for …')."""
     lo = a.sentences[max(0, pron.sent - 1)][0]
-    for w in reversed(a.words[lo:pron.i]):
-        if w.deprel.startswith("nsubj") and w.upos in ("NOUN", "PROPN") and "Number=Plur" in w.feats \
-                and w.i not in a.quoted and w.lemma not in REPORTING_NOUNS and kinds.can_speak(w, as_subject=True):
+    plural = [w for w in reversed(a.words[lo:pron.i]) if w.upos in ("NOUN", "PROPN") and "Number=Plur" in w.feats
+              and w.i not in a.quoted and w.lemma not in REPORTING_NOUNS]
+    for w in [w for w in plural if w.deprel.startswith("nsubj")] + [w for w in plural if w.deprel in ("obj", "obl")]:
+        # a subject first; else people just spoken to or of ('I speak to border guards and they tell us')
+        if kinds.can_speak(w, as_subject=w.deprel.startswith("nsubj")):
             ws = mention_words(a, w)
             return a.text[ws[0].start:ws[-1].end]
     return None

@@ -618,3 +618,13 @@ def test_an_inverted_parenthetical_cue_names_its_speaker_after_the_verb():
               "them/PRON/obj/8 ./PUNCT/punct/2", ((3, 3, "PERSON"),))
     assert parenthetical(a, a.words[2], 0).text == "Mauer"
     assert choose(a, a.words[2]).word.text == "Mauer"
+
+
+def test_they_without_a_plural_subject_is_the_people_just_spoken_to():
+    # 'I speak to border officials. They tell us …': no plural subject, the officials
+    from quoteindex.coref import group_before
+
+    a = parse("I/PRON/nsubj/1/I speak/VERB/root/-1/speak to/ADP/case/4 border/NOUN/compound/4 "
+              "officials/NOUN/obl/1/official/NNS ./PUNCT/punct/1 They/PRON/nsubj/7/they tell/VERB/root/-1/tell "
+              "us/PRON/obj/7/we ./PUNCT/punct/7")
+    assert group_before(a, a.words[6]) == "border officials"
