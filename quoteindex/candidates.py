@@ -128,7 +128,9 @@ def nominal_before(a: Analysis, v: Word) -> Word | None:
 def _first_subject(a: Analysis, v: Word) -> Word | None:
     """The cue's nominal subject; with two subjects, the appositive name the parse made a second one."""
     subjects = [c for c in v.children if a.words[c].deprel.startswith("nsubj")]
-    named = [c for c in subjects if a.words[c].ner in PERSON_TYPES]
+    named = [c for c in subjects if a.words[c].ner in PERSON_TYPES] or [
+        c for c in subjects if a.words[c].upos == "PROPN" and c > 0 and a.words[c - 1].upos == "NOUN"
+        and a.words[c - 1].i in subjects]  # 'The Internet security firm Secunia.com, has said': the name
     order = named + [c for c in v.children if c not in named] if len(subjects) > 1 else v.children
     for c in order:
         w = a.words[c]

@@ -628,3 +628,12 @@ def test_they_without_a_plural_subject_is_the_people_just_spoken_to():
               "officials/NOUN/obl/1/official/NNS ./PUNCT/punct/1 They/PRON/nsubj/7/they tell/VERB/root/-1/tell "
               "us/PRON/obj/7/we ./PUNCT/punct/7")
     assert group_before(a, a.words[6]) == "border officials"
+
+
+def test_of_two_subjects_a_description_and_its_name_the_name_speaks():
+    # 'The security firm Secunia, has said that it is late.' parsed with both "firm" and "Secunia" as subjects
+    a = parse("The/DET/det/2 security/NOUN/compound/2 firm/NOUN/nsubj/6 Secunia/PROPN/nsubj/6 ,/PUNCT/punct/3 "
+              "has/AUX/aux/6/have said/VERB/root/-1/say that/SCONJ/mark/10 it/PRON/nsubj/10 is/AUX/cop/10/be "
+              "late/ADJ/ccomp/6 ./PUNCT/punct/6")
+    best = choose(a, a.words[6])
+    assert best.rule == "subject" and best.word.text == "Secunia"
