@@ -498,6 +498,9 @@ def left_nominal(a: Analysis, v: Word, depth: int) -> Word | None:
             # 'the Director-General of the World Health Organization said', 'a spokesman for the ministry said':
             # the head, not the of-phrase
             w = a.words[w.head]
+        while w.deprel == "conj" and 0 <= w.head < w.i and a.words[w.head].sent == w.sent \
+                and a.words[w.head].upos in ("PROPN", "NOUN"):
+            w = a.words[w.head]  # 'Bos and colleagues describe': the coordination, headed by its first conjunct
         return w
     return None
 

@@ -564,6 +564,11 @@ def test_the_nominal_before_the_verb_is_the_head_not_its_of_phrase():
               "articles/NOUN/nmod/3/article/NNS published/VERB/acl/5/publish ./PUNCT/punct/1")
     from quoteindex.candidates import left_nominal
     assert left_nominal(b, b.words[6], 0).text == "articles"
+    # 'In the paper Bos and colleagues describe …' with the coordination off the verb: Bos and colleagues
+    c = parse("In/ADP/case/2 the/DET/det/2 paper/NOUN/obl/6 Bos/PROPN/compound/2 and/CCONJ/cc/5 "
+              "colleagues/NOUN/conj/3/colleague/NNS describe/VERB/root/-1/describe ants/NOUN/obj/6/ant/NNS "
+              "./PUNCT/punct/6", ((3, 3, "PERSON"),))
+    assert left_nominal(c, c.words[6], 0).text == "Bos"
 
 
 def test_a_name_conjoined_after_a_fronted_phrase_is_the_subject_not_the_phrase():
