@@ -50,7 +50,7 @@ class AmbiguousSpeaker(SpeakerNotFound):
         self.name = name
         self.candidates = candidates
         super().__init__(f"{name!r} names {len(candidates)} speakers: " + "; ".join(candidates)
-                         + "; give a fuller name")
+                         + "; give a fuller name or the #id")
 
 
 class OverrideError(QuoteindexError):

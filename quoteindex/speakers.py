@@ -177,13 +177,20 @@ def lookup(db: sqlite_utils.Database, name: str) -> list[int]:
 
 
 def resolve(db: sqlite_utils.Database, name: str) -> int:
-    """The one speaker `name` names: canonical name, alias, surname, with or without accents and titles."""
+    """The one speaker `name` names: canonical name, alias, surname, with or without accents and titles;
+    or '#ID', the speaker with that id (what an ambiguous name's message offers)."""
+    if m := re.fullmatch(r"\s*#(\d+)\s*", name):
+        if db.execute("select 1 from speakers where id = ?", [int(m.group(1))]).fetchone():
+            return int(m.group(1))
+        raise SpeakerNotFound(f"no speaker with id {name.strip()}; list them with `quoteindex speakers DB list`")
     ids = lookup(db, name)
     if not ids:
         raise SpeakerNotFound(f"no speaker named {name!r}; list them with `quoteindex speakers DB list`")
     if len(ids) > 1:
-        names = [db.execute("select name from speakers where id = ?", [i]).fetchone()[0] for i in ids]
-        raise AmbiguousSpeaker(name, names)
+        rows = [db.execute("select name, key from speakers where id = ?", [i]).fetchone() for i in ids]
+        # a description is one article's ('the officials'): say which
+        raise AmbiguousSpeaker(name, [f"{n} (#{i}" + (f", in {k.rsplit(' @', 1)[1]})" if " @" in k else ")")
+                                      for i, (n, k) in zip(ids, rows)])
     return ids[0]
 
 
@@ -232,11 +239,28 @@ def refresh_names(db: sqlite_utils.Database, sids: Iterable[int]) -> None:
         db.execute("update quotes set speaker = ? where speaker_id = ? and speaker is not ?", [name, sid, name])
 
 
-def new_speaker(db: sqlite_utils.Database, name: str, type_: str, locked: bool = False) -> int:
+def new_speaker(db: sqlite_utils.Database, name: str, type_: str, locked: bool = False, key: str | None = None) -> int:
     # a plain INSERT: no table introspection per new speaker
     cur = db.execute("insert into speakers (name, type, key, locked) values (?, ?, ?, ?)",
-                     [name, type_, normalize(name), 1 if locked else None])
+                     [name, type_, key or normalize(name), 1 if locked else None])
     return cur.lastrowid
+
+
+def is_description(name: str, type_: str) -> bool:
+    """'the officials', 'Prosecutors', 'a senior official', 'the company': a description of people or a
+    body, not a name; two articles' 'officials' are not the same people, so each article has its own.
+    Not 'Russia's defence ministry' or 'Hungary's prime minister': a name in it anchors it."""
+    words = re.findall(r"[^\W\d_][\w’'.-]*", name)
+    # a capital after the first word, or a capitalised possessor first ('Russia's'): the first word alone may
+    # be capitalised only because it opens a sentence ('Prosecutors said')
+    named = any(w[0].isupper() for w in words[1:]) or bool(words and words[0][0].isupper()
+                                                           and re.search(r"['’]s?$", words[0]))
+    return not named and (type_ == "group" or not _looks_like_name(name))
+
+
+def scoped_key(name: str, document_id: str | None) -> str:
+    """The unique key of a speaker row: its normalised name, and for a description its article too."""
+    return f"{normalize(name)} @{document_id}" if document_id else normalize(name)
 
 
 class SpeakerIndex:
@@ -256,19 +280,20 @@ class SpeakerIndex:
         """The id of the speaker `name` names, created if new; None for no name."""
         if not name or not normalize(name):
             return None
-        key = normalize(name)
+        scope = document_id if is_description(name, type_) else None
+        key = scoped_key(name, scope)
         row = db.execute("select speaker_id from speaker_aliases where key = ?", [key]).fetchone()
         sid = row[0] if row else None
-        if sid is None:
+        if sid is None and (scope is None or type_ == "person"):  # a person's description may name their role
             sid, rule = self._match(db, name, type_)
             if sid is not None:
                 self._evidence(db, sid, name, rule, document_id)
         if sid is None:
-            sid = new_speaker(db, name, type_)
+            sid = new_speaker(db, name, type_, key=key)
             self.touched.add(sid)
         else:
             self._maybe_rename(db, sid, name)
-        added = self._alias(db, sid, name)
+        added = self._alias(db, sid, name, key)
         if mention and type_ == "person" and name_tokens(name)[-1:] and len(mention) < 80 and \
                 fold(name_tokens(name)[-1]) in {fold(t) for t in normalize(mention).split()}:
             added |= self._alias(db, sid, mention)
@@ -314,9 +339,9 @@ class SpeakerIndex:
                    " values (?, ?, ?, ?, ?)",
                    [sid, name, rule, document_id, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")])
 
-    def _alias(self, db: sqlite_utils.Database, sid: int, alias: str) -> bool:
+    def _alias(self, db: sqlite_utils.Database, sid: int, alias: str, key: str | None = None) -> bool:
         cur = db.execute("insert or ignore into speaker_aliases (alias, key, speaker_id) values (?, ?, ?)",
-                         [alias, normalize(alias), sid])
+                         [alias, key or normalize(alias), sid])
         return cur.rowcount > 0
 
     def _maybe_rename(self, db: sqlite_utils.Database, sid: int, name: str) -> None:

@@ -102,7 +102,7 @@ def test_cli_ambiguous_surname_is_a_one_line_error(tmp_path):
     make_db(tmp_path / "a.db", [("a", None, [quote("John Smith"), quote("Maria Smith", text="No")])]).conn.close()
     r = runner.invoke(app, ["export", str(tmp_path / "a.db"), "--speaker", "Smith"])
     assert r.exit_code == 1
-    assert "names 2 speakers: John Smith; Maria Smith" in r.output and r.output.strip().count("\n") == 0
+    assert "names 2 speakers: John Smith (#1); Maria Smith (#2); give a fuller name or the #id" in r.output and r.output.strip().count("\n") == 0
     r = runner.invoke(app, ["export", str(tmp_path / "a.db"), "--speaker", "john smith", "--speaker", "Maria Smith"])
     assert r.exit_code == 0 and len(r.output.splitlines()) == 3
 

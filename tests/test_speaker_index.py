@@ -131,3 +131,29 @@ def test_a_role_several_people_held_is_ambiguous(tmp_path):
     with pytest.raises(AmbiguousSpeaker) as exc:
         store.find_speaker(db, "Russia's president")
     assert "Boris Yeltsin" in str(exc.value) and "Vladimir Putin" in str(exc.value)
+
+
+def test_a_description_is_its_own_article_s_speaker(tmp_path):
+    # two articles' "officials" (or "Prosecutors") are not the same people; two articles' Jane Roe is one person
+    db = make_db(tmp_path / "d.db", [
+        ("a", None, [quote("the officials", "group", text="No comment"), quote("Prosecutors", "group", text="Guilty"),
+                     quote("a senior official", text="Soon"), quote("Jane Roe", text="Yes")]),
+        ("b", None, [quote("the officials", "group", text="Later"), quote("Prosecutors", "group", text="Appeal"),
+                     quote("a senior official", text="Never"), quote("Jane Roe", text="No")]),
+    ])
+    for name in ("the officials", "Prosecutors", "a senior official"):
+        rows = db.execute("select count(distinct speaker_id) from quotes where speaker = ?", [name]).fetchone()
+        assert rows[0] == 2, name
+    assert db.execute("select count(distinct speaker_id) from quotes where speaker = 'Jane Roe'").fetchone()[0] == 1
+    # the same description twice in one article is one speaker
+    db2 = make_db(tmp_path / "d2.db", [("a", None, [quote("the officials", "group", text="One"),
+                                                    quote("the officials", "group", text="Two")])])
+    assert db2.execute("select count(distinct speaker_id) from quotes").fetchone()[0] == 1
+    # asked for by name, they are ambiguous; the message gives each one's #id and article, and #id finds it
+    with pytest.raises(AmbiguousSpeaker) as err:
+        store.find_speaker(db, "the officials")
+    assert "in a)" in str(err.value) and "in b)" in str(err.value)
+    sid = db.execute("select speaker_id from quotes where text = 'Later'").fetchone()[0]
+    assert store.find_speaker(db, f"#{sid}") == sid
+    with pytest.raises(SpeakerNotFound):
+        store.find_speaker(db, "#99999")
