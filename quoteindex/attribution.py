@@ -346,6 +346,11 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
         if indefinite:
             q.evidence += ";indefinite-is-new"
         return
+    if kind == "person" and name and " " not in name and ("Number=Plur" in head.feats or head.xpos == "NNPS") \
+            and ds.full_name(name, head.start) == name:
+        # 'Republicans', 'Democrats': a people or a party, not a person (a surname met in full before stays one)
+        q.speaker, q.speaker_type, q.role = name, "group", None
+        return
     if kind == "person" and name:
         full = ds.full_name(name, head.start)
         ds.note_gender(full, words)

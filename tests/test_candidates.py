@@ -642,3 +642,11 @@ def test_of_two_subjects_a_description_and_its_name_the_name_speaks():
               "late/ADJ/ccomp/6 ./PUNCT/punct/6")
     best = choose(a, a.words[6])
     assert best.rule == "subject" and best.word.text == "Secunia"
+
+
+def test_a_lone_plural_name_is_a_group_not_a_person():
+    # 'Republicans said the plan failed.' with "Republicans" tagged a person
+    a = parse("Republicans/PROPN/nsubj/1/republican/NNPS said/VERB/root/-1/say the/DET/det/3 plan/NOUN/nsubj/4 "
+              "failed/VERB/ccomp/1/fail ./PUNCT/punct/1", ((0, 0, "PERSON"),))
+    q = next(q for q in extract(a) if q.cue == "said")
+    assert q.speaker == "Republicans" and q.speaker_type == "group"
