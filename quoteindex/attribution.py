@@ -267,12 +267,13 @@ def _resolve(a: Analysis, ds: DocumentSpeakers, q: Quote, head: Word, how: str, 
         if enabled("coref:pronoun"):
             last_sp = (last[0], last[1]) if last and last[3] == "person" else None
             learned = learned_antecedents(a, ds, head, last) if enabled("coref:learned-pronoun") else None
+            name = ds.person_before(head.start, PERSON_PRONOUNS[low], last_sp, learned, LEARNED_WEIGHT)
             # a quotation talks about the people it names, in the third person: they are not who says it
-            inside = ds.named_inside(q.start, q.end) if q.kind != "indirect" and enabled("coref:not-named-inside") \
-                else frozenset()
-            name = ds.person_before(head.start, PERSON_PRONOUNS[low], last_sp, learned, LEARNED_WEIGHT,
-                                    exclude=inside)
-            if inside and name != ds.person_before(head.start, PERSON_PRONOUNS[low], last_sp, learned, LEARNED_WEIGHT):
+            inside = ds.named_inside(q.start, q.end) if name and q.kind != "indirect" \
+                and enabled("coref:not-named-inside") else frozenset()
+            if name in inside:
+                name = ds.person_before(head.start, PERSON_PRONOUNS[low], last_sp, learned, LEARNED_WEIGHT,
+                                        exclude=inside)
                 q.evidence += ";coref:not-named-inside"
             rule = "coref:pronoun"
         if name:

@@ -345,16 +345,15 @@ def name_set_off(a: Analysis, v: Word, depth: int) -> Word | None:
     if _first_subject(a, v) is not None:
         return None
     lo = a.words[a.sentences[v.sent][0]].start
-    for e in reversed(a.entities_near(lo, v.start)):
-        if e.type not in PERSON_TYPES or not e.words or e.end > v.start or e.start < lo:
-            continue
-        between = a.text[e.end:v.start]
-        before = a.text[lo:e.start].rstrip()
-        aside = [w for w in a.words[max(e.words) + 1:v.i]]
-        if re.fullmatch(r"\s*(?:,[^,]{1,60},)?\s*", between) and (not before or before.endswith(",")) \
-                and not any(w.upos in ("VERB", "AUX") for w in aside):
-            return a.words[max(e.words)]
-        return None  # only the name nearest the verb
+    people = [e for e in a.entities_near(lo, v.start) if e.type in PERSON_TYPES and e.words and lo <= e.start
+              and e.end <= v.start]
+    if not people:
+        return None
+    e = max(people, key=lambda e: e.end)  # only the name nearest the verb
+    before = a.text[lo:e.start].rstrip()
+    if re.fullmatch(r"\s*(?:,[^,]{1,60},)?\s*", a.text[e.end:v.start]) and (not before or before.endswith(",")) \
+            and not any(w.upos in ("VERB", "AUX") for w in a.words[max(e.words) + 1:v.i]):
+        return a.words[max(e.words)]
     return None
 
 
