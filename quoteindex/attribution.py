@@ -48,14 +48,13 @@ def attribute(a: Analysis, quotes: list[Quote]) -> list[Quote]:
             head, how = speaker_head(a, a.words[q.source]), ("name-colon" if q.cue == ":" else "according-to")
             if cannot_speak(a, head):
                 head = None  # "…, according to 2,095 metric tons": the parse's source is no source
-            elif head.deprel == "nmod:poss" and head.head == q.source and a.words[q.source].lemma not in REPORTING_NOUNS:
-                _note(q, "owner-speaks")
+            else:
+                _note_owner(q, head, a.words[q.source])
         elif q.cue_word is not None:
             best = choose(a, a.words[q.cue_word])
             head, how = (best.word, best.rule) if best is not None else (None, "")
-            if best is not None and head.deprel == "nmod:poss" and head.head == best.proposed.i \
-                    and best.proposed.lemma not in REPORTING_NOUNS:
-                _note(q, "owner-speaks")
+            if best is not None:
+                _note_owner(q, head, best.proposed)
             if (head is None or how == "shared-subject" or head.upos == "NUM") and q.kind != "direct" \
                     and enabled("poll-share"):
                 share = poll_share(a, a.words[q.cue_word])
@@ -185,6 +184,13 @@ def _confidence(how: str) -> float:
 def _note(q: Quote, item: str) -> None:
     """Add a rule's id to the quote's evidence."""
     q.evidence = ";".join(x for x in (q.evidence, item) if x)
+
+
+def _note_owner(q: Quote, head: Word, proposed: Word) -> None:
+    """Note `owner-speaks` when the speaker is the owner of the information proposed ('the researchers'
+    calculations'); a statement's author is the statement rules' own."""
+    if head.deprel == "nmod:poss" and head.head == proposed.i and proposed.lemma not in REPORTING_NOUNS:
+        _note(q, "owner-speaks")
 
 
 #: How sure the learned resolver must be that 'she'/'he' picks up an unnamed person ('one mother')

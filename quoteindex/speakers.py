@@ -28,6 +28,7 @@ SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _TITLES = {t.rstrip(".") for t in TITLE_WORDS}
 # key ranks: a whole name, a folded spelling variant, a surname alone, a role
 NAME, VARIANT, SURNAME, ROLE = 0, 1, 2, 3
+SCOPE = " @"  # between a description's name and its article in its key: normalised names hold no "@"
 
 
 @functools.lru_cache(maxsize=65536)  # each name form is normalised many times while it is keyed and matched
@@ -189,7 +190,7 @@ def resolve(db: sqlite_utils.Database, name: str) -> int:
     if len(ids) > 1:
         rows = [db.execute("select name, key from speakers where id = ?", [i]).fetchone() for i in ids]
         # a description is one article's ('the officials'): say which
-        raise AmbiguousSpeaker(name, [f"{n} (#{i}" + (f", in {k.rsplit(' @', 1)[1]})" if " @" in k else ")")
+        raise AmbiguousSpeaker(name, [f"{n} (#{i}" + (f", in {doc})" if (doc := scope_of(k)) else ")")
                                       for i, (n, k) in zip(ids, rows)])
     return ids[0]
 
@@ -260,7 +261,12 @@ def is_description(name: str, type_: str) -> bool:
 
 def scoped_key(name: str, document_id: str | None) -> str:
     """The unique key of a speaker row: its normalised name, and for a description its article too."""
-    return f"{normalize(name)} @{document_id}" if document_id else normalize(name)
+    return f"{normalize(name)}{SCOPE}{document_id}" if document_id else normalize(name)
+
+
+def scope_of(key: str) -> str | None:
+    """The article a description's speaker key is scoped to (`scoped_key`), else None."""
+    return key.rsplit(SCOPE, 1)[1] if SCOPE in key else None
 
 
 class SpeakerIndex:
