@@ -526,15 +526,22 @@ def test_a_closing_reports_after_a_described_source_still_reports():
     assert not [q for q in extract(b) if q.kind == "indirect"]
 
 
-def test_they_is_the_nearest_plural_subject_that_can_speak():
+@pytest.mark.parametrize("spec,pronoun,group", [
     # 'Researchers say the results show gaps. They …': the results are no one 'they' could be
+    ("Researchers/NOUN/nsubj/1/researcher/NNS say/VERB/root/-1/say/VBP the/DET/det/3 "
+     "results/NOUN/nsubj/4/result/NNS show/VERB/ccomp/1/show/VBP gaps/NOUN/obj/4/gap/NNS ./PUNCT/punct/1 "
+     "They/PRON/nsubj/8/they/PRP call/VERB/root/-1/call/VBP for/ADP/case/10 action/NOUN/obl/8 ./PUNCT/punct/8",
+     7, "Researchers"),
+    # 'I speak to border officials. They tell us …': no plural subject, the people just spoken to
+    ("I/PRON/nsubj/1/I speak/VERB/root/-1/speak to/ADP/case/4 border/NOUN/compound/4 "
+     "officials/NOUN/obl/1/official/NNS ./PUNCT/punct/1 They/PRON/nsubj/7/they tell/VERB/root/-1/tell "
+     "us/PRON/obj/7/we ./PUNCT/punct/7", 6, "border officials"),
+], ids=["subject-that-can-speak", "people-spoken-to"])
+def test_they_is_the_nearest_plural_subject_that_can_speak_else_the_people_spoken_to(spec, pronoun, group):
     from quoteindex.coref import group_before
 
-    a = parse("Researchers/NOUN/nsubj/1/researcher/NNS say/VERB/root/-1/say/VBP the/DET/det/3 "
-              "results/NOUN/nsubj/4/result/NNS show/VERB/ccomp/1/show/VBP gaps/NOUN/obj/4/gap/NNS ./PUNCT/punct/1 "
-              "They/PRON/nsubj/8/they/PRP call/VERB/root/-1/call/VBP for/ADP/case/10 action/NOUN/obl/8 "
-              "./PUNCT/punct/8")
-    assert group_before(a, a.words[7]) == "Researchers"
+    a = parse(spec)
+    assert group_before(a, a.words[pronoun]) == group
 
 
 def test_a_title_word_hyphened_to_the_next_is_part_of_the_name():
@@ -552,13 +559,23 @@ def test_a_title_word_hyphened_to_the_next_is_part_of_the_name():
     assert [w.text for w in roles] == ["King"] and [w.text for w in name] == ["Charles"]
 
 
-def test_the_nominal_before_the_verb_is_the_head_not_its_of_phrase():
+@pytest.mark.parametrize("spec,cue,rule_id,speaker", [
     # 'The spokesman for the agency said it is feasible.' with "spokesman" hung on "feasible": not the agency
-    a = parse("The/DET/det/1 spokesman/NOUN/nsubj/9 for/ADP/case/4 the/DET/det/4 agency/NOUN/nmod/1 "
-              "said/VERB/root/-1/say it/PRON/nsubj/9 is/AUX/cop/9/be really/ADV/advmod/9 feasible/ADJ/ccomp/5 "
-              "./PUNCT/punct/5")
-    best = choose(a, a.words[5])
-    assert best.rule == "left-nominal" and best.word.text == "spokesman"
+    ("The/DET/det/1 spokesman/NOUN/nsubj/9 for/ADP/case/4 the/DET/det/4 agency/NOUN/nmod/1 "
+     "said/VERB/root/-1/say it/PRON/nsubj/9 is/AUX/cop/9/be really/ADV/advmod/9 feasible/ADJ/ccomp/5 ./PUNCT/punct/5",
+     5, "left-nominal", "spokesman"),
+    # 'The security firm Secunia, has said that it is late.' parsed with both "firm" and "Secunia" as subjects
+    ("The/DET/det/2 security/NOUN/compound/2 firm/NOUN/nsubj/6 Secunia/PROPN/nsubj/6 ,/PUNCT/punct/3 "
+     "has/AUX/aux/6/have said/VERB/root/-1/say that/SCONJ/mark/10 it/PRON/nsubj/10 is/AUX/cop/10/be "
+     "late/ADJ/ccomp/6 ./PUNCT/punct/6", 6, "subject", "Secunia"),
+], ids=["head-of-the-of-phrase", "name-after-its-description"])
+def test_the_speaker_is_the_name_or_head_not_what_the_parse_hung_on_it(spec, cue, rule_id, speaker):
+    a = parse(spec)
+    best = choose(a, a.words[cue])
+    assert best.rule == rule_id and best.word.text == speaker
+
+
+def test_left_nominal_climbs_of_phrases_and_coordinations_only():
     # an on-phrase is not climbed: '… the Fund on two articles published …' stays the articles
     b = parse("They/PRON/nsubj/1 worked/VERB/root/-1/work with/ADP/case/3 Fund/PROPN/obl/1 on/ADP/case/5 "
               "articles/NOUN/nmod/3/article/NNS published/VERB/acl/5/publish ./PUNCT/punct/1")
@@ -623,25 +640,6 @@ def test_an_inverted_parenthetical_cue_names_its_speaker_after_the_verb():
               "them/PRON/obj/8 ./PUNCT/punct/2", ((3, 3, "PERSON"),))
     assert parenthetical(a, a.words[2], 0).text == "Mauer"
     assert choose(a, a.words[2]).word.text == "Mauer"
-
-
-def test_they_without_a_plural_subject_is_the_people_just_spoken_to():
-    # 'I speak to border officials. They tell us …': no plural subject, the officials
-    from quoteindex.coref import group_before
-
-    a = parse("I/PRON/nsubj/1/I speak/VERB/root/-1/speak to/ADP/case/4 border/NOUN/compound/4 "
-              "officials/NOUN/obl/1/official/NNS ./PUNCT/punct/1 They/PRON/nsubj/7/they tell/VERB/root/-1/tell "
-              "us/PRON/obj/7/we ./PUNCT/punct/7")
-    assert group_before(a, a.words[6]) == "border officials"
-
-
-def test_of_two_subjects_a_description_and_its_name_the_name_speaks():
-    # 'The security firm Secunia, has said that it is late.' parsed with both "firm" and "Secunia" as subjects
-    a = parse("The/DET/det/2 security/NOUN/compound/2 firm/NOUN/nsubj/6 Secunia/PROPN/nsubj/6 ,/PUNCT/punct/3 "
-              "has/AUX/aux/6/have said/VERB/root/-1/say that/SCONJ/mark/10 it/PRON/nsubj/10 is/AUX/cop/10/be "
-              "late/ADJ/ccomp/6 ./PUNCT/punct/6")
-    best = choose(a, a.words[6])
-    assert best.rule == "subject" and best.word.text == "Secunia"
 
 
 def test_a_lone_plural_name_is_a_group_not_a_person():
