@@ -156,3 +156,11 @@ def test_recipe_trains_a_loadable_model_on_a_slice(tmp_path, capsys):
     names = kinds_train.splits(CORPORA / "gum")["train"]
     allowed = [d for d in names if kinds_train.genre(d) in kinds_train.GENRES]
     assert "GUM_fiction_moon" in names and "GUM_fiction_moon" not in allowed
+
+
+def test_a_person_more_likely_than_anything_else_speaks_if_less_than_even():
+    # 'the couple announced': person 0.48, time 0.29 ('a couple of days') in GUM's eyes
+    couple = word("couple")
+    kind, p = kinds.kind_of(couple)
+    assert kind == "person" and p < 0.5
+    assert kinds.can_speak(couple)
