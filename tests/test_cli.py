@@ -8,6 +8,7 @@ import pytest
 
 from typer.testing import CliRunner
 
+from quoteindex.export import MIN_CONFIDENCE
 from quoteindex.cli import app
 from quoteindex.export import CONTRACT_KEYS
 
@@ -116,10 +117,10 @@ def test_export_leaves_out_titles_and_scare_quotes_unless_asked(seeds_db, tmp_pa
     assert runner.invoke(app, ["export", str(seeds_db), "-f", "jsonl", "-o", str(everything),
                                "--min-confidence", "0"]).exit_code == 0
     low = [json.loads(line) for line in everything.read_text().splitlines()
-           if json.loads(line)["confidence"] < 0.25]
+           if json.loads(line)["confidence"] < MIN_CONFIDENCE]
     assert low, "the seeds hold scare quotes (“buffer zone”) stored at low confidence"
     kept = [json.loads(line) for line in claimed.read_text().splitlines()]
-    assert all(r["confidence"] >= 0.25 for r in kept)
+    assert all(r["confidence"] >= MIN_CONFIDENCE for r in kept)
     assert len(kept) + len(low) == len(everything.read_text().splitlines())
 
 

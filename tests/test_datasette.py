@@ -4,6 +4,7 @@ import io
 import pytest
 from datasette.app import Datasette
 
+from quoteindex.export import MIN_CONFIDENCE
 from quoteindex import store
 from quoteindex.serve import METADATA
 
@@ -48,11 +49,11 @@ def test_speaker_facet_is_offered(ds, seeds_db):
 def test_speaker_csv_holds_exactly_that_speakers_quotes(ds, seeds_db):
     db = store.connect(seeds_db)
     sid = store.find_speaker(db, "Zelenskyy")
-    expected = db.execute("select count(*) from quotes where speaker_id = ? and confidence >= 0.25",
-                          [sid]).fetchone()[0]
+    expected = db.execute("select count(*) from quotes where speaker_id = ? and confidence >= ?",
+                          [sid, MIN_CONFIDENCE]).fetchone()[0]
     page = run(ds.client.get(f"/{dbname(seeds_db)}/speakers_view"))
     assert page.status_code == 200
-    link = f"/{dbname(seeds_db)}/quotes_view.csv?speaker_id={sid}&amp;confidence__gte=0.25"
+    link = f"/{dbname(seeds_db)}/quotes_view.csv?speaker_id={sid}&amp;confidence__gte={MIN_CONFIDENCE}"
     assert link in page.text
     href = page.text[page.text.index(link):].split('"', 1)[0]
     r = run(ds.client.get(href.replace("&amp;", "&")))

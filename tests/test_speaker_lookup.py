@@ -9,6 +9,7 @@ import yaml
 from datasette.app import Datasette
 from typer.testing import CliRunner
 
+from quoteindex.export import MIN_CONFIDENCE
 from quoteindex import store
 from quoteindex.cli import app
 from quoteindex.export import CSV_KEYS
@@ -43,7 +44,7 @@ def cli_csv(*args):
 def test_seed_speakers_by_any_name_form(seeds_db, name, canonical):
     db = store.connect(seeds_db)
     expected = db.execute("select count(*) from quotes join speakers on speakers.id = speaker_id"
-                          " where speakers.name = ? and confidence >= 0.25", [canonical]).fetchone()[0]
+                          " where speakers.name = ? and confidence >= ?", [canonical, MIN_CONFIDENCE]).fetchone()[0]
     rows = cli_csv(seeds_db, "--speaker", name)
     assert len(rows) == expected > 0 and {r["speaker"] for r in rows} == {canonical}
     ds = datasette(seeds_db)
