@@ -260,8 +260,8 @@ def name_closing_subject(a: Analysis, v: Word, depth: int) -> Word | None:
 def subject(a: Analysis, v: Word, depth: int) -> Word | None:
     """'Ukrainian officials said …': the cue's nominal subject, run on over a compound the parse cut."""
     w = _first_subject(a, v)
-    if w is None or (w.lemma in RELATIVE_PRONOUNS and v.deprel.startswith("acl")):
-        return None
+    if w is None or (w.lemma in RELATIVE_PRONOUNS and v.deprel.startswith("acl")) or w.deprel == "nsubj:pass":
+        return None  # 'No injuries were reported', 'he was told': a passive's subject is what was said, or to whom
     if w.start < v.start and w.upos in ("PROPN", "NOUN", "ADJ"):
         # "Ukrainian officials said" parsed with "officials" off the subject
         j = w.i
@@ -484,7 +484,10 @@ def shared_subject(a: Analysis, v: Word, depth: int) -> Word | None:
 
 @rule("left-nominal", 68, 0.75)
 def left_nominal(a: Analysis, v: Word, depth: int) -> Word | None:
-    """'Sanders said …' with the subject mislabelled: the nominal right before the verb."""
+    """'Sanders said …' with the subject mislabelled: the nominal right before the verb (not before a
+    passive one: 'No injuries were reported' reports the injuries)."""
+    if any(a.words[c].deprel == "aux:pass" for c in v.children):
+        return None
     j = v.i - 1
     while j >= a.sentences[v.sent][0] and a.words[j].upos in ("ADV", "AUX", "PART") and a.words[j].text.lower() != "not":
         j -= 1

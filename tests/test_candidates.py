@@ -648,3 +648,14 @@ def test_a_lone_plural_name_is_a_group_not_a_person():
               "failed/VERB/ccomp/1/fail ./PUNCT/punct/1", ((0, 0, "PERSON"),))
     q = next(q for q in extract(a) if q.cue == "said")
     assert q.speaker == "Republicans" and q.speaker_type == "group"
+
+
+def test_a_passive_subject_is_what_was_said_not_who_said_it():
+    # 'No injuries were reported, but the city closed the road.': no one reports; "injuries" is the report
+    from quoteindex.candidates import subject
+
+    a = parse("No/DET/det/1 injuries/NOUN/nsubj:pass/3/injury/NNS were/AUX/aux:pass/3/be reported/VERB/root/-1/report "
+              ",/PUNCT/punct/9 but/CCONJ/cc/9 the/DET/det/7 city/NOUN/nsubj/9 quickly/ADV/advmod/9 "
+              "closed/VERB/conj/3/close the/DET/det/11 road/NOUN/obj/9 ./PUNCT/punct/3")
+    assert subject(a, a.words[3], 0) is None
+    assert all(q.speaker != "No injuries" for q in extract(a))
