@@ -57,6 +57,16 @@ def is_cue_verb(w: Word, lexicon=REPORTING_VERBS) -> bool:
     return w.upos == "NOUN" and w.lemma in REPORTING_NOUNS | {"tweet", "post"} and w.lemma in lexicon
 
 
+def that_said(a: Analysis, w: Word) -> bool:
+    """'That said, we are realistic' / 'Having said that, …': a turn of the writer's argument, not a report."""
+    if w.lemma != "say":
+        return False
+    before = a.text[max(0, w.start - 12):w.start].lower()
+    after = a.text[w.end:w.end + 6].lower()
+    return (re.search(r"(^|[.;:!?\n]\s*|\W)th(at|is) $", before) is not None and after.startswith(",")) \
+        or (before.endswith("having ") and after.startswith((" that", " this")))
+
+
 def _puts_it(a: Analysis, w: Word) -> bool:
     """'as Marcus puts it': "put it" is a way of saying."""
     return w.lemma == "put" and w.upos == "VERB" and any(
@@ -328,7 +338,7 @@ def reported_clauses(a: Analysis, marked: list[MarkedSpan]) -> list[Quote]:
                 found.append(q)
             continue
         if not ((v.upos == "VERB" and v.lemma in REPORTING_VERBS) or closing_verb_tagged_noun(a, v)) \
-                or title_cased(a, v):
+                or title_cased(a, v) or that_said(a, v):
             continue
         if any(a.words[c].lemma in ("not", "never") and a.words[c].deprel == "advmod" for c in v.children):
             continue  # "did not confirm whether …": a report of nothing said
@@ -554,7 +564,7 @@ def _verb_candidates(a: Analysis, span: MarkedSpan, marked: list[MarkedSpan], le
         if w.i in a.quoted:
             continue
         if not (is_cue_verb(w, lexicon) or w.lemma in REPORTING_NOUNS and w.upos == "NOUN" or _puts_it(a, w)) \
-                or title_cased(a, w):
+                or title_cased(a, w) or that_said(a, w):
             continue
         if re.search(r"(^|\W)so[- ]$", a.text[max(0, w.start - 4):w.start].lower()):
             continue  # "a so-called “buffer zone”" marks a term, not a quotation

@@ -659,3 +659,11 @@ def test_a_passive_subject_is_what_was_said_not_who_said_it():
               "closed/VERB/conj/3/close the/DET/det/11 road/NOUN/obj/9 ./PUNCT/punct/3")
     assert subject(a, a.words[3], 0) is None
     assert all(q.speaker != "No injuries" for q in extract(a))
+
+
+def test_that_said_is_the_writer_turning_not_a_report():
+    # 'That said, we are realistic about the risks.'
+    # parsed as "That" saying the rest
+    a = parse("That/PRON/nsubj/1/that said/VERB/root/-1/say ,/PUNCT/punct/5 we/PRON/nsubj/5/we are/AUX/cop/5/be "
+              "realistic/ADJ/ccomp/1 about/ADP/case/8 the/DET/det/8 risks/NOUN/obl/5/risk/NNS ./PUNCT/punct/1")
+    assert not any(q.cue == "said" for q in extract(a))
