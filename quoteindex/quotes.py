@@ -104,7 +104,8 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
 
     Relation labels are trusted first (ccomp); then any finite clause that follows the
     verb and hangs off it, whatever the parser called it, since compact parsers often
-    label a reported clause conj, xcomp or parataxis.
+    label a reported clause xcomp or parataxis — but not a conjunct: a predicate coordinated
+    with the verb ('said little, but they left early') is the writer's, not what was said.
     """
     if v.upos == "NOUN":  # `closing_verb_tagged_noun`: the parse of a noun says nothing of what it reports
         return linear_content(a, v)
@@ -133,7 +134,7 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
         return (idx if cw.start < v.start else _after_verb(a, v, idx)), "ccomp"
     for c in v.children:
         cw = a.words[c]
-        if cw.start > v.start and cw.sent == v.sent and cw.deprel in ("xcomp", "conj", "parataxis", "advcl", "dep", "obj") \
+        if cw.start > v.start and cw.sent == v.sent and cw.deprel in ("xcomp", "parataxis", "advcl", "dep", "obj") \
                 and _is_clause(a, cw) and not _adverbial(a, c):
             return _after_verb(a, v, a.subtree(c)), "clause"
         if v.lemma in DIRECTIVE_VERBS and cw.deprel == "obj" and cw.start > v.start and any(

@@ -667,3 +667,11 @@ def test_that_said_is_the_writer_turning_not_a_report():
     a = parse("That/PRON/nsubj/1/that said/VERB/root/-1/say ,/PUNCT/punct/5 we/PRON/nsubj/5/we are/AUX/cop/5/be "
               "realistic/ADJ/ccomp/1 about/ADP/case/8 the/DET/det/8 risks/NOUN/obl/5/risk/NNS ./PUNCT/punct/1")
     assert not any(q.cue == "said" for q in extract(a))
+
+
+def test_a_predicate_coordinated_with_the_cue_is_not_what_was_said():
+    # 'Officials said little, but they left the city early.': the second clause is the writer's
+    a = parse("Officials/NOUN/nsubj/1/official/NNS said/VERB/root/-1/say little/ADJ/obj/1 ,/PUNCT/punct/6 "
+              "but/CCONJ/cc/6 they/PRON/nsubj/6/they left/VERB/conj/1/leave the/DET/det/8 city/NOUN/obj/6 "
+              "early/ADV/advmod/6 ./PUNCT/punct/1")
+    assert not any("left" in a.text[q.start:q.end] for q in extract(a))
