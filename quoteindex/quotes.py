@@ -126,7 +126,9 @@ def content_words(a: Analysis, v: Word) -> tuple[list[int], str] | None:
         # have closed since 2006, the group says' with '650' parsed as a second complement)
         cw = max(comps, key=lambda w: (w.start > v.start, _has_verb(a, a.subtree(w.i))))
         idx = a.subtree(cw.i)
-        obj = next((a.words[c] for c in v.children if a.words[c].deprel == "obj" and v.i < c < cw.i), None)
+        # of two objects the one next to the clause ('told Sky News any process must …': Sky News is told)
+        obj = max((a.words[c] for c in v.children if a.words[c].deprel == "obj" and v.i < c < cw.i),
+                  key=lambda w: w.i, default=None)
         if obj is not None and not any(a.words[c].deprel.startswith(("nsubj", "csubj")) for c in cw.children):
             # 'Sasse said the charges against the two staffers are overdue': the clause's subject parsed
             # as the verb's object

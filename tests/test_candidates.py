@@ -675,3 +675,12 @@ def test_a_predicate_coordinated_with_the_cue_is_not_what_was_said():
               "but/CCONJ/cc/6 they/PRON/nsubj/6/they left/VERB/conj/1/leave the/DET/det/8 city/NOUN/obj/6 "
               "early/ADV/advmod/6 ./PUNCT/punct/1")
     assert not any("left" in a.text[q.start:q.end] for q in extract(a))
+
+
+def test_the_person_told_is_not_part_of_what_was_said():
+    # 'Solomon told Sky News any process must change.' with both "News" and "process" parsed as objects
+    a = parse("Solomon/PROPN/nsubj/1 told/VERB/root/-1/tell Sky/PROPN/compound/3 News/PROPN/obj/1 "
+              "any/DET/det/5 process/NOUN/obj/1 must/AUX/aux/7/must change/VERB/ccomp/1 ./PUNCT/punct/1",
+              ((0, 0, "PERSON"), (2, 3, "ORG")))
+    q = next(q for q in extract(a) if q.cue == "told")
+    assert a.text[q.start:q.end] == "any process must change"
