@@ -236,13 +236,20 @@ def name_and_role(a: Analysis, h: Word, words: list[Word]) -> tuple[str | None, 
     return desc, desc, "description"
 
 
+def _other_body(a: Analysis, w: Word, h: Word) -> bool:
+    """'the Refugee Council | Enver Solomon': `w` ends an organisation's or a place's name that `h` is not in."""
+    return any(e.type not in PERSON_TYPES and e.words and e.start <= w.start and w.end <= e.end and h.i not in e.words
+               for e in a.entities_near(w.start, w.end))
+
+
 def propn_run(a: Analysis, h: Word) -> list[Word]:
     """The adjacent proper nouns around h, as written, whatever the parse says."""
     run = [h]
     while run[0].i > 0:
         w = a.words[run[0].i - 1]
         dateline = w.text.isupper() and len(w.text) > 3 and a.text[w.end:w.end + 3].strip()[:1] in ("―", "—", "–", "-", "(")
-        if w.upos == "PROPN" and w.sent == h.sent and not is_possessed(a, w) and w.text[:1].isupper() and not dateline:
+        if w.upos == "PROPN" and w.sent == h.sent and not is_possessed(a, w) and w.text[:1].isupper() and not dateline \
+                and not _other_body(a, w, h):
             run.insert(0, w)
         else:
             break

@@ -684,3 +684,13 @@ def test_the_person_told_is_not_part_of_what_was_said():
               ((0, 0, "PERSON"), (2, 3, "ORG")))
     q = next(q for q in extract(a) if q.cue == "told")
     assert a.text[q.start:q.end] == "any process must change"
+
+
+def test_a_name_run_stops_at_the_organisation_before_it():
+    # 'CEO of the Refugee Council Enver Solomon told Sky News it failed.': the person is Enver Solomon
+    a = parse("CEO/PROPN/nsubj/7 of/ADP/case/4 the/DET/det/4 Refugee/PROPN/compound/4 Council/PROPN/compound/5 "
+              "Enver/PROPN/compound/6 Solomon/PROPN/nmod/0 told/VERB/root/-1/tell Sky/PROPN/compound/9 "
+              "News/PROPN/obj/7 it/PRON/nsubj/12 had/AUX/aux/12/have failed/VERB/ccomp/7/fail badly/ADV/advmod/12 "
+              "./PUNCT/punct/7", ((3, 4, "ORG"), (8, 9, "ORG")))
+    q = next(q for q in extract(a) if q.cue == "told")
+    assert q.speaker == "Enver Solomon"
