@@ -304,14 +304,28 @@ def test_a_run_of_name_colon_lines_is_a_list_of_notes_not_quotations():
     assert len(name_colon_quotes(one, find_marked_spans(one.text))) == 1
 
 
-def test_a_possessed_description_is_the_person_written_with_the_same_possessor():
+@pytest.mark.parametrize("spec,entities,breaks,within,speaker,rule_id", [
     # a headline's "Hungary's Orbán spoke." then "Hungary's prime minister said it failed badly."
-    a = parse("Hungary/PROPN/nmod:poss/2 ’s/PART/case/0 Orbán/PROPN/nsubj/3 spoke/VERB/root/-1/speak ./PUNCT/punct/3 "
-              "Hungary/PROPN/nmod:poss/8 ’s/PART/case/5 prime/ADJ/amod/8 minister/NOUN/nsubj/9 said/VERB/root/-1/say "
-              "it/PRON/nsubj/11 failed/VERB/ccomp/9/fail badly/ADV/advmod/11 ./PUNCT/punct/9",
-              ((2, 2, "PERSON"),), breaks=(5,))
-    q = next(q for q in extract(a) if "failed" in a.text[q.start:q.end])
-    assert q.speaker == "Orbán" and "coref:possessor-namesake" in q.evidence
+    ("Hungary/PROPN/nmod:poss/2 ’s/PART/case/0 Orbán/PROPN/nsubj/3 spoke/VERB/root/-1/speak ./PUNCT/punct/3 "
+     "Hungary/PROPN/nmod:poss/8 ’s/PART/case/5 prime/ADJ/amod/8 minister/NOUN/nsubj/9 said/VERB/root/-1/say "
+     "it/PRON/nsubj/11 failed/VERB/ccomp/9/fail badly/ADV/advmod/11 ./PUNCT/punct/9",
+     ((2, 2, "PERSON"),), (5,), "failed", "Orbán", "coref:possessor-namesake"),
+    # 'Reporters spoke to one mother. “I was shocked,” she said.' (after a named spokeswoman)
+    ("Kym/PROPN/nsubj/2 Lino/PROPN/flat/0 confirmed/VERB/root/-1/confirm it/PRON/obj/2 ./PUNCT/punct/2 "
+     "Reporters/NOUN/nsubj/6/reporter/NNS spoke/VERB/root/-1/speak to/ADP/case/9 one/NUM/nummod/9 "
+     "mother/NOUN/obl/6 ./PUNCT/punct/6 “/PUNCT/punct/14 I/PRON/nsubj/14 was/AUX/cop/14/be "
+     "shocked/ADJ/ccomp/18 ,/PUNCT/punct/14 ”/PUNCT/punct/14 she/PRON/nsubj/18/she said/VERB/root/-1/say "
+     "./PUNCT/punct/18", ((0, 1, "PERSON"),), (), "shocked", "one mother", "coref:described-person"),
+    # 'The dean said it failed badly. Steve Coll, the dean, left.' (the apposition parsed as a second subject)
+    ("The/DET/det/1 dean/NOUN/nsubj/2 said/VERB/root/-1/say it/PRON/nsubj/4 failed/VERB/ccomp/2/fail "
+     "badly/ADV/advmod/4 ./PUNCT/punct/2 Steve/PROPN/nsubj/12 Coll/PROPN/flat/7 ,/PUNCT/punct/7 "
+     "the/DET/det/11 dean/NOUN/nsubj/12 left/VERB/root/-1/leave ./PUNCT/punct/12", ((7, 8, "PERSON"),), (),
+     "failed", "Steve Coll", "coref:described-later"),
+], ids=["possessor-namesake", "described-person", "described-later"])
+def test_a_resolution_rule_names_the_speaker_and_says_so(spec, entities, breaks, within, speaker, rule_id):
+    a = parse(spec, entities, breaks=breaks)
+    q = next(q for q in extract(a) if within in a.text[q.start:q.end])
+    assert q.speaker == speaker and rule_id in q.evidence, (q.speaker, q.evidence)
 
 
 def test_the_statement_said_is_who_made_the_statement():
@@ -339,17 +353,6 @@ def test_a_definite_description_of_a_person_is_the_subject_of_the_sentence_befor
               ((0, 1, "PERSON"), (3, 4, "PERSON")))
     q = next(q for q in extract(a) if "failed" in a.text[q.start:q.end])
     assert q.speaker == "Ann Lee" and "coref:person-description" in q.evidence, (q.speaker, q.evidence)
-
-
-def test_she_after_an_unnamed_person_is_that_person():
-    # 'Reporters spoke to one mother. “I was shocked,” she said.' (after a named spokeswoman)
-    a = parse("Kym/PROPN/nsubj/2 Lino/PROPN/flat/0 confirmed/VERB/root/-1/confirm it/PRON/obj/2 ./PUNCT/punct/2 "
-              "Reporters/NOUN/nsubj/6/reporter/NNS spoke/VERB/root/-1/speak to/ADP/case/9 one/NUM/nummod/9 "
-              "mother/NOUN/obl/6 ./PUNCT/punct/6 “/PUNCT/punct/14 I/PRON/nsubj/14 was/AUX/cop/14/be "
-              "shocked/ADJ/ccomp/18 ,/PUNCT/punct/14 ”/PUNCT/punct/14 she/PRON/nsubj/18/she said/VERB/root/-1/say "
-              "./PUNCT/punct/18", ((0, 1, "PERSON"),))
-    q = next(q for q in extract(a) if "shocked" in a.text[q.start:q.end])
-    assert q.speaker == "one mother" and "coref:described-person" in q.evidence, (q.speaker, q.evidence)
 
 
 def test_a_surname_tagged_plural_is_still_the_person():
@@ -385,15 +388,6 @@ def test_a_closing_according_to_sources_the_whole_sentence_not_the_clause_it_han
     assert all(b.text[q.start:q.end] != "He said prices rose sharply" for q in extract(b))
 
 
-def test_a_participle_whose_clause_has_a_thing_for_subject_is_the_speaker_above():
-    # 'Lee insisted it was premature while adding: …' — 'it' cannot speak; Lee can
-    a = parse("Lee/PROPN/nsubj/1 insisted/VERB/root/-1/insist it/PRON/nsubj/4 was/AUX/cop/4/be "
-              "premature/ADJ/ccomp/1 while/SCONJ/mark/6 adding/VERB/advcl/4/add/VBG more/ADJ/obj/6 "
-              "./PUNCT/punct/1", ((0, 0, "PERSON"),))
-    best = choose(a, a.words[6])
-    assert best.rule == "shared-subject" and best.word.text == "Lee", (best.rule, best.word.text)
-
-
 def test_according_to_after_a_quotation_and_its_speaker_is_no_second_quotation():
     # '“Prices rose sharply,” he said, according to the paper.'
     a = parse("“/PUNCT/punct/3 Prices/NOUN/nsubj/2/price/NNS rose/VERB/ccomp/6/rise sharply/ADV/advmod/2 "
@@ -402,25 +396,6 @@ def test_according_to_after_a_quotation_and_its_speaker_is_no_second_quotation()
     quotes = extract(a)
     assert [a.text[q.start:q.end] for q in quotes] == ["Prices rose sharply,"]
     assert all(q.cue != "according to" for q in quotes)
-
-
-def test_a_leads_description_is_the_person_named_later_with_that_noun():
-    # 'The dean said it failed badly. Steve Coll, the dean, left.' (the apposition parsed as a second subject)
-    a = parse("The/DET/det/1 dean/NOUN/nsubj/2 said/VERB/root/-1/say it/PRON/nsubj/4 failed/VERB/ccomp/2/fail "
-              "badly/ADV/advmod/4 ./PUNCT/punct/2 Steve/PROPN/nsubj/12 Coll/PROPN/flat/7 ,/PUNCT/punct/7 "
-              "the/DET/det/11 dean/NOUN/nsubj/12 left/VERB/root/-1/leave ./PUNCT/punct/12", ((7, 8, "PERSON"),))
-    q = next(q for q in extract(a) if "failed" in a.text[q.start:q.end])
-    assert q.speaker == "Steve Coll" and "coref:described-later" in q.evidence, (q.speaker, q.evidence)
-
-
-def test_a_by_phrase_the_parse_hung_on_a_noun_of_the_clause_is_the_passive_agent():
-    # 'Hibernation was then recommended as a key technology for space by the panel.'
-    a = parse("Hibernation/NOUN/nsubj:pass/3 was/AUX/aux:pass/3/be then/ADV/advmod/3 "
-              "recommended/VERB/root/-1/recommend/VBN as/ADP/case/7 a/DET/det/7 key/ADJ/amod/7 "
-              "technology/NOUN/obl/3 for/ADP/case/9 space/NOUN/nmod/7 by/ADP/case/12 the/DET/det/12 "
-              "panel/NOUN/nmod/9 ./PUNCT/punct/3")
-    best = choose(a, a.words[3])
-    assert best.rule == "passive-agent" and best.word.text == "panel", (best.rule, best.word.text)
 
 
 def test_a_title_case_quotation_nobody_says_is_a_name_of_a_work():
@@ -559,20 +534,29 @@ def test_a_title_word_hyphened_to_the_next_is_part_of_the_name():
     assert [w.text for w in roles] == ["King"] and [w.text for w in name] == ["Charles"]
 
 
-@pytest.mark.parametrize("spec,cue,rule_id,speaker", [
+@pytest.mark.parametrize("spec,entities,cue,rule_id,speaker", [
+    # 'Lee insisted it was premature while adding: …' — 'it' cannot speak; Lee can
+    ("Lee/PROPN/nsubj/1 insisted/VERB/root/-1/insist it/PRON/nsubj/4 was/AUX/cop/4/be "
+     "premature/ADJ/ccomp/1 while/SCONJ/mark/6 adding/VERB/advcl/4/add/VBG more/ADJ/obj/6 ./PUNCT/punct/1",
+     ((0, 0, "PERSON"),), 6, "shared-subject", "Lee"),
+    # 'Hibernation was then recommended as a key technology for space by the panel.'
+    ("Hibernation/NOUN/nsubj:pass/3 was/AUX/aux:pass/3/be then/ADV/advmod/3 "
+     "recommended/VERB/root/-1/recommend/VBN as/ADP/case/7 a/DET/det/7 key/ADJ/amod/7 "
+     "technology/NOUN/obl/3 for/ADP/case/9 space/NOUN/nmod/7 by/ADP/case/12 the/DET/det/12 "
+     "panel/NOUN/nmod/9 ./PUNCT/punct/3", (), 3, "passive-agent", "panel"),
     # 'The spokesman for the agency said it is feasible.' with "spokesman" hung on "feasible": not the agency
     ("The/DET/det/1 spokesman/NOUN/nsubj/9 for/ADP/case/4 the/DET/det/4 agency/NOUN/nmod/1 "
      "said/VERB/root/-1/say it/PRON/nsubj/9 is/AUX/cop/9/be really/ADV/advmod/9 feasible/ADJ/ccomp/5 ./PUNCT/punct/5",
-     5, "left-nominal", "spokesman"),
+     (), 5, "left-nominal", "spokesman"),
     # 'The security firm Secunia, has said that it is late.' parsed with both "firm" and "Secunia" as subjects
     ("The/DET/det/2 security/NOUN/compound/2 firm/NOUN/nsubj/6 Secunia/PROPN/nsubj/6 ,/PUNCT/punct/3 "
      "has/AUX/aux/6/have said/VERB/root/-1/say that/SCONJ/mark/10 it/PRON/nsubj/10 is/AUX/cop/10/be "
-     "late/ADJ/ccomp/6 ./PUNCT/punct/6", 6, "subject", "Secunia"),
-], ids=["head-of-the-of-phrase", "name-after-its-description"])
-def test_the_speaker_is_the_name_or_head_not_what_the_parse_hung_on_it(spec, cue, rule_id, speaker):
-    a = parse(spec)
+     "late/ADJ/ccomp/6 ./PUNCT/punct/6", (), 6, "subject", "Secunia"),
+], ids=["participle-above-a-thing", "by-phrase-on-a-noun", "head-of-the-of-phrase", "name-after-its-description"])
+def test_the_speaker_is_the_name_or_head_not_what_the_parse_hung_on_it(spec, entities, cue, rule_id, speaker):
+    a = parse(spec, entities)
     best = choose(a, a.words[cue])
-    assert best.rule == rule_id and best.word.text == speaker
+    assert best.rule == rule_id and best.word.text == speaker, (best.rule, best.word.text)
 
 
 def test_left_nominal_climbs_of_phrases_and_coordinations_only():
